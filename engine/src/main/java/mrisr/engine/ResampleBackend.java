@@ -1,0 +1,5 @@
+package mrisr.engine;
+
+/** Resample kernels of a {@link Backend}. Methods follow the conventions stated on {@link Backend}. */
+public interface ResampleBackend {
+}

@@ -1,0 +1,144 @@
+package mrisr.kernels;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * The engine's single thread pool and its deterministic work splitting.
+ *
+ * <p>Work over {@code [0, n)} is cut into chunks of a fixed {@code grain} that does not depend
+ * on the number of threads; each chunk writes a disjoint part of the output, and reductions
+ * combine per-chunk partials in chunk order. The same inputs therefore give bit-identical results
+ * with 1 or N threads.
+ *
+ * <p>Threads are daemons, so the JVM never waits for the pool on exit. The size comes from
+ * {@link #setThreads(int)} (the CLI's {@code --threads}), else the {@code MRISR_THREADS}
+ * environment variable, else all available processors.
+ *
+ * <pre>{@code
+ * Parallel.forRange(rows, 16, (lo, hi) -> { for (int r = lo; r < hi; r++) work(r); });
+ * }</pre>
+ */
+public final class Parallel {
+
+    /** Body of a parallel loop over a half-open index range. */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int lo, int hi);
+    }
+
+    private static volatile ForkJoinPool pool;
+    private static volatile int threads = defaultThreads();
+
+    private Parallel() {}
+
+    static int defaultThreads() {
+        String env = System.getenv("MRISR_THREADS");
+        if (env != null && !env.isBlank()) {
+            try {
+                int t = Integer.parseInt(env.trim());
+                if (t >= 1) return t;
+            } catch (NumberFormatException ignored) {
+                // fall through to the default: a malformed variable must not stop the engine
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Number of worker threads used by kernels. */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * Sets the number of worker threads (≥ 1). Results do not depend on it.
+     *
+     * @param n thread count; 1 runs everything on the calling thread
+     */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        if (n == threads && pool != null) return;
+        ForkJoinPool old = pool;
+        threads = n;
+        pool = null;
+        if (old != null) old.shutdown();
+    }
+
+    /** The engine-owned pool (daemon threads), created on first use. */
+    public static ForkJoinPool pool() {
+        ForkJoinPool p = pool;
+        if (p == null) {
+            synchronized (Parallel.class) {
+                p = pool;
+                if (p == null) {
+                    p = new ForkJoinPool(threads, Parallel::newDaemonThread, null, false);
+                    pool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private static ForkJoinWorkerThread newDaemonThread(ForkJoinPool p) {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+        t.setDaemon(true);
+        t.setName("mrisr-worker-" + t.getPoolIndex());
+        return t;
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in chunks of {@code grain} indices.
+     *
+     * @param n     range length (≥ 0)
+     * @param grain chunk size (≥ 1); fixed, independent of the thread count
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        if (n <= 0) return;
+        int g = Math.max(1, grain);
+        int chunks = (n + g - 1) / g;
+        if (chunks == 1 || threads == 1 || inWorker()) { // nested loops run inline: never nest parallelism
+            for (int c = 0; c < chunks; c++) {
+                int lo = c * g;
+                body.run(lo, Math.min(n, lo + g));
+            }
+            return;
+        }
+        pool().invoke(new Chunks(body, n, g, 0, chunks));
+    }
+
+    private static boolean inWorker() {
+        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+    }
+
+    /** Chooses a grain so that a loop of {@code n} items with {@code costPerItem} work units gets enough chunks. */
+    public static int grain(int n, long costPerItem) {
+        long target = 1L << 15; // about 32k work units per chunk
+        long g = Math.max(1, target / Math.max(1, costPerItem));
+        return (int) Math.min(Math.max(1, n), g);
+    }
+
+    private static final class Chunks extends RecursiveAction {
+        private final RangeBody body;
+        private final int n, grain, c0, c1;
+
+        Chunks(RangeBody body, int n, int grain, int c0, int c1) {
+            this.body = body;
+            this.n = n;
+            this.grain = grain;
+            this.c0 = c0;
+            this.c1 = c1;
+        }
+
+        @Override
+        protected void compute() {
+            if (c1 - c0 == 1) {
+                int lo = c0 * grain;
+                body.run(lo, Math.min(n, lo + grain));
+                return;
+            }
+            int mid = (c0 + c1) >>> 1;
+            invokeAll(new Chunks(body, n, grain, c0, mid), new Chunks(body, n, grain, mid, c1));
+        }
+    }
+}
