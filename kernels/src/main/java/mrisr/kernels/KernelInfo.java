@@ -25,7 +25,8 @@ public final class KernelInfo {
     /** One line: kernel path, vector width, threads, JDK and CPU architecture. */
     public static String describe() {
         VectorSpecies<Float> s = species();
-        String path = scalarForced() ? "scalar reference (forced by -Dmrisr.kernels=scalar)" : "scalar reference";
+        String path = scalarForced() ? "scalar reference (forced by -Dmrisr.kernels=scalar)"
+                : "Vector API for GEMM, scalar reference for the other ops";
         return "kernels: " + path + "; vector API " + s.vectorBitSize() + "-bit (" + s.length() + " float lanes); threads: "
                 + Parallel.threads() + "; JDK " + Runtime.version() + " on " + System.getProperty("os.arch");
     }

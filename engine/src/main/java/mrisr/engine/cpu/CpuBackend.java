@@ -15,8 +15,8 @@ import mrisr.engine.ShapeException;
 import mrisr.engine.Storage;
 import mrisr.engine.Tensor;
 import mrisr.kernels.BinaryFn;
+import mrisr.kernels.Sgemm;
 import mrisr.kernels.UnaryFn;
-import mrisr.kernels.reference.Gemm;
 import mrisr.kernels.reference.Reduce;
 import mrisr.kernels.reference.Strided;
 
@@ -165,7 +165,9 @@ public final class CpuBackend implements Backend {
         int m = transA ? a.size(2) : a.size(1), k = transA ? a.size(1) : a.size(2);
         int n = transB ? b.size(1) : b.size(2);
         Tensor out = empty("bmm", batch, m, n);
-        Gemm.sgemmBatched(batch, transA, transB, m, n, k, denseData(a), denseData(b), data(out));
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        Sgemm.sgemm(batch, transA, transB, m, n, k, 1f, denseData(a), 0, lda, m * k, denseData(b), 0, ldb, k * n, 0f,
+                data(out), 0, n, m * n);
         return out;
     }
 
