@@ -79,6 +79,9 @@ public final class Main implements Runnable {
     /** Builds the command line with mrisr's error handling. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        for (CommandProvider p : java.util.ServiceLoader.load(CommandProvider.class)) {
+            if (!cl.getSubcommands().containsKey(p.name())) cl.addSubcommand(p.name(), p.command());
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             if (debug) ex.printStackTrace(err);
