@@ -50,12 +50,12 @@ public final class DegradeCommand implements Callable<Integer> {
 
     static final VolumeIo NIFTI = new VolumeIo() {
         @Override
-        public Volume read(Path file) {
+        public Volume read(Path file) throws IOException {
             return Nifti.read(file);
         }
 
         @Override
-        public void write(Volume volume, Path file) {
+        public void write(Volume volume, Path file) throws IOException {
             Nifti.write(volume, file);
         }
     };
