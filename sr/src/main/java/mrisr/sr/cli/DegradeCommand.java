@@ -2,10 +2,8 @@ package mrisr.sr.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -114,7 +112,7 @@ public final class DegradeCommand implements Callable<Integer> {
         progress(err, "degrading " + hr + ": " + d.describe(hr.spacing()));
         Volume lr = degrade(hr, d);
         progress(err, "writing " + lr + " to " + out);
-        writeAtomically(lr, target);
+        io.write(lr, target); // Nifti.write is atomic: temporary file, then rename
         return 0;
     }
 
@@ -173,26 +171,6 @@ public final class DegradeCommand implements Callable<Integer> {
             throw new InputException("--out: " + o + " is the input file; choose another name");
         }
         return abs;
-    }
-
-    /** Writes to a hidden temporary file next to {@code target} and renames it; on failure nothing is left. */
-    private void writeAtomically(Volume v, Path target) throws IOException {
-        String name = target.getFileName().toString();
-        String ext = name.toLowerCase(Locale.ROOT).endsWith(".nii.gz") ? ".nii.gz" : ".nii";
-        String stem = name.substring(0, name.length() - ext.length());
-        Path tmp = target.resolveSibling("." + stem + ".partial-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ext);
-        boolean done = false;
-        try {
-            io.write(v, tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } finally {
-            if (!done) Files.deleteIfExists(tmp);
-        }
     }
 
     private static void progress(PrintWriter err, String line) {

@@ -3,11 +3,9 @@ package mrisr.sr.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import mrisr.sr.InputException;
 import mrisr.sr.io.Nifti;
 import mrisr.sr.methods.SrContext;
@@ -117,7 +115,7 @@ public final class UpsampleCommand implements Callable<Integer> {
             sr = upsampleLike(lr, ref, grid.like.toString(), interpolation, err);
         }
         progress.step("writing " + out);
-        writeAtomically(sr, out);
+        Nifti.write(sr, out); // atomic: temporary file, then rename
         progress.done();
         spec.commandLine().getOut().println("wrote " + out + ": " + sr + " (" + interpolation.name() + ")");
         return 0;
@@ -209,23 +207,6 @@ public final class UpsampleCommand implements Callable<Integer> {
         Path dir = p.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) throw new InputException("--out " + p + ": directory " + dir + " does not exist");
         if (Files.isDirectory(p)) throw new InputException("--out " + p + ": is a directory");
-    }
-
-    /** Writes to a hidden temporary file with the same extension beside {@code target}, then renames it over. */
-    private static void writeAtomically(Volume v, Path target) throws Exception {
-        Path abs = target.toAbsolutePath();
-        String name = abs.getFileName().toString();
-        String ext = name.endsWith(".nii.gz") ? ".nii.gz" : ".nii";
-        String stem = name.substring(0, name.length() - ext.length());
-        Path tmp = abs.resolveSibling("." + stem + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp" + ext);
-        boolean moved = false;
-        try {
-            Nifti.write(v, tmp);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-        } finally {
-            if (!moved) Files.deleteIfExists(tmp);
-        }
     }
 
     /** The output grid, with {@code option} named in the error when a factor leaves an axis empty. */

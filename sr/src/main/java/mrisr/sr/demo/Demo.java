@@ -5,12 +5,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import mrisr.engine.Tensor;
 import mrisr.kernels.KernelInfo;
+import mrisr.sr.io.AtomicFiles;
 import mrisr.sr.io.Figure;
 import mrisr.sr.io.Nifti;
 import mrisr.sr.methods.Methods;
@@ -107,7 +107,8 @@ public final class Demo {
         }
         step(name + ": drawing the figure");
         Path figure = dir.resolve("figure.png");
-        writeAtomically(figure, figure(name, hr, lr, truthValues, outputs, rows, range));
+        byte[] png = figure(name, hr, lr, truthValues, outputs, rows, range);
+        AtomicFiles.write(figure, o -> o.write(png));
         return new Result(name, description, rows, figure);
     }
 
@@ -213,21 +214,11 @@ public final class Demo {
         Nifti.write(v, path);
     }
 
-    /** Writes bytes to a temporary file beside {@code target}, then renames it into place. */
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
     /** Writes the report as {@code outDir/report.md}. */
     public Path writeReport(List<Result> results, double totalSeconds) throws IOException {
         Path p = outDir.resolve("report.md");
-        writeAtomically(p, report(results, totalSeconds).getBytes(StandardCharsets.UTF_8));
+        byte[] text = report(results, totalSeconds).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(p, o -> o.write(text));
         return p;
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import mrisr.engine.Tensor;
+import mrisr.sr.io.AtomicFiles;
 import mrisr.sr.volume.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +40,12 @@ class DegradeCommandTest {
         }
 
         @Override
-        public void write(Volume volume, Path file) throws IOException {
-            Files.writeString(file, "partial");
-            if (failWrite) throw new IOException(file + ": disk full");
+        public void write(Volume volume, Path file) {
+            // the same atomic mechanism as Nifti.write: a failure midway must leave nothing behind
+            AtomicFiles.write(file, o -> {
+                o.write("partial".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                if (failWrite) throw new IOException(file + ": disk full");
+            });
             written = volume;
         }
     }
