@@ -6,12 +6,15 @@ mrisr_java_major() {
 mrisr_find_jdk() {
   local need=25 candidates=() looked=() c major
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  for c in /usr/lib/jvm/*; do [ -d "$c" ] && candidates+=("$c"); done
+  for c in "${MRISR_JVM_DIR:-/usr/lib/jvm}"/*; do [ -d "$c" ] && candidates+=("$c"); done
   if command -v java >/dev/null 2>&1; then
     c="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
     candidates+=("$c")
   fi
+  local seen=" "
   for c in "${candidates[@]}"; do
+    case "$seen" in *" $c "*) continue ;; esac
+    seen="$seen$c "
     if [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ]; then
       major="$(mrisr_java_major "$c")"
       looked+=("$c (Java ${major:-?})")
@@ -22,7 +25,7 @@ mrisr_find_jdk() {
   done
   {
     echo "mrisr needs a JDK $need or newer (it uses the jdk.incubator.vector API)."
-    echo "Looked at \$JAVA_HOME, /usr/lib/jvm/* and the java on PATH:"
+    echo "Looked at \$JAVA_HOME, ${MRISR_JVM_DIR:-/usr/lib/jvm}/* and the java on PATH:"
     for c in "${looked[@]}"; do echo "  - $c"; done
     [ ${#looked[@]} -eq 0 ] && echo "  - (nothing found)"
     echo "Install one (e.g. Temurin 25) and set JAVA_HOME to it."

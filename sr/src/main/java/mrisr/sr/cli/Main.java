@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
             "Start with @|bold mrisr demo|@: it simulates a low-resolution acquisition of a phantom, runs every "
                 + "method and writes volumes, a figure and a report under demo-out/."
         },
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, UpsampleCommand.class},
         footer = {"", "Run 'mrisr help COMMAND' for a command's options and examples.",
             "Exit codes: 0 ok, 2 bad usage or input, 1 internal error."})
 public final class Main implements Runnable {
@@ -79,6 +79,9 @@ public final class Main implements Runnable {
     /** Builds the command line with mrisr's error handling. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        for (CommandProvider p : java.util.ServiceLoader.load(CommandProvider.class)) {
+            if (!cl.getSubcommands().containsKey(p.name())) cl.addSubcommand(p.name(), p.command());
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             if (debug) ex.printStackTrace(err);
