@@ -5,7 +5,7 @@ import mrisr.engine.Rng;
 /**
  * 3-D convolution layer: input {@code [N, C_in, D, H, W]}, weight {@code [C_out, C_in/groups, k…]}, output
  * {@code [N, C_out, D', H', W']} with {@code out = ⌊(in + 2·padding − dilation·(k − 1) − 1)/stride⌋ + 1}
- * (see {@link mrisr.engine.Conv#conv3d}). Zero padding. PyTorch's defaults: stride 1, padding 0,
+ * (see {@link mrisr.engine.Conv#conv3d}). Zero padding unless a {@link ConvNd.PaddingMode} says otherwise. PyTorch's defaults: stride 1, padding 0,
  * dilation 1, groups 1, bias on; PyTorch's default initialisation (see {@link ConvNd}).
  *
  * <pre>{@code
@@ -34,6 +34,13 @@ public final class Conv3d extends ConvNd {
      */
     public Conv3d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding, int[] dilation,
             int groups, boolean bias, Rng rng) {
-        super(3, false, inChannels, outChannels, kernelSize, stride, padding, dilation, same(3, 0), groups, bias, rng);
+        this(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias, PaddingMode.ZEROS, rng);
+    }
+
+    /** As {@link #Conv3d(int, int, int[], int[], int[], int[], int, boolean, Rng)}, padding by {@code paddingMode}. */
+    public Conv3d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding, int[] dilation,
+            int groups, boolean bias, PaddingMode paddingMode, Rng rng) {
+        super(3, false, inChannels, outChannels, kernelSize, stride, padding, dilation, same(3, 0), groups, bias,
+                paddingMode, rng);
     }
 }

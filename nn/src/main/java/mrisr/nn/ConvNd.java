@@ -1,7 +1,10 @@
 package mrisr.nn;
 
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
 import mrisr.engine.Conv;
+import mrisr.engine.Index;
 import mrisr.engine.Rng;
 import mrisr.engine.Shape;
 import mrisr.engine.ShapeException;
@@ -16,18 +19,34 @@ import mrisr.engine.Tensor;
  * <p>Weight shapes: {@code [C_out, C_in/groups, k…]} for a convolution, {@code [C_in, C_out/groups, k…]}
  * for a transposed one (PyTorch's layouts, so state dicts line up). Default initialisation:
  * Kaiming-uniform with {@code a = √5} on the weight, then bias {@code U(−1/√fanIn, 1/√fanIn)} with
- * PyTorch's {@code fanIn = weight.size(1)·Πk}.
+ * PyTorch's {@code fanIn = weight.size(1)·Πk}. Convolutions may pad by reflection or replication
+ * ({@link PaddingMode}) instead of zeros; transposed ones pad with zeros only, as in PyTorch.
  */
 public abstract class ConvNd extends Module {
+    /** How a (non-transposed) convolution pads its input: PyTorch's {@code padding_mode} without circular. */
+    public enum PaddingMode {
+        /** Zeros (PyTorch's default). */
+        ZEROS,
+        /** Mirror without repeating the edge ({@code 'reflect'}); padding must be smaller than the input. */
+        REFLECT,
+        /** Repeat the edge value ({@code 'replicate'}). */
+        REPLICATE
+    }
+
     private final int rank;
     private final boolean transposed;
     private final int inChannels, outChannels, groups;
     private final int[] kernel, stride, padding, dilation, outputPadding;
+    private final PaddingMode paddingMode;
     private final Parameter weight, bias;
 
     ConvNd(int rank, boolean transposed, int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
-            int[] dilation, int[] outputPadding, int groups, boolean bias, Rng rng) {
+            int[] dilation, int[] outputPadding, int groups, boolean bias, PaddingMode paddingMode, Rng rng) {
         String name = getClass().getSimpleName();
+        this.paddingMode = Objects.requireNonNull(paddingMode, "paddingMode");
+        if (transposed && paddingMode != PaddingMode.ZEROS) {
+            throw new IllegalArgumentException(name + ": only zero padding is supported, got " + paddingMode);
+        }
         this.rank = rank;
         this.transposed = transposed;
         this.kernel = axes(name, "kernel size", kernel, rank, 1);
@@ -124,17 +143,29 @@ public abstract class ConvNd extends Module {
         return dilation.clone();
     }
 
+    public PaddingMode paddingMode() {
+        return paddingMode;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         Tensor w = weight.data(), b = bias == null ? null : bias.data();
+        int[] convPadding = padding;
+        if (paddingMode != PaddingMode.ZEROS) {
+            // F.pad takes (before, after) pairs from the last axis backwards
+            int[] pad = new int[2 * rank];
+            for (int a = 0; a < rank; a++) pad[2 * (rank - 1 - a)] = pad[2 * (rank - 1 - a) + 1] = padding[a];
+            x = Index.pad(x, pad, paddingMode == PaddingMode.REFLECT ? Index.PadMode.REFLECT : Index.PadMode.REPLICATE);
+            convPadding = new int[rank];
+        }
         if (transposed) {
             return rank == 2
                     ? Conv.convTranspose2d(x, w, b, stride, padding, outputPadding, groups, dilation)
                     : Conv.convTranspose3d(x, w, b, stride, padding, outputPadding, groups, dilation);
         }
         return rank == 2
-                ? Conv.conv2d(x, w, b, stride, padding, dilation, groups)
-                : Conv.conv3d(x, w, b, stride, padding, dilation, groups);
+                ? Conv.conv2d(x, w, b, stride, convPadding, dilation, groups)
+                : Conv.conv3d(x, w, b, stride, convPadding, dilation, groups);
     }
 
     @Override
@@ -172,6 +203,7 @@ public abstract class ConvNd extends Module {
         if (Arrays.stream(dilation).anyMatch(d -> d != 1)) b.append(", dilation=").append(Shape.format(dilation));
         if (Arrays.stream(outputPadding).anyMatch(p -> p != 0)) b.append(", output_padding=").append(Shape.format(outputPadding));
         if (groups != 1) b.append(", groups=").append(groups);
+        if (paddingMode != PaddingMode.ZEROS) b.append(", padding_mode=").append(paddingMode.name().toLowerCase(Locale.ROOT));
         if (bias == null) b.append(", bias=false");
         return b.toString();
     }

@@ -33,6 +33,7 @@ public final class ConvTranspose2d extends ConvNd {
      */
     public ConvTranspose2d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding,
             int[] outputPadding, int groups, boolean bias, int[] dilation, Rng rng) {
-        super(2, true, inChannels, outChannels, kernelSize, stride, padding, dilation, outputPadding, groups, bias, rng);
+        super(2, true, inChannels, outChannels, kernelSize, stride, padding, dilation, outputPadding, groups, bias,
+                PaddingMode.ZEROS, rng);
     }
 }

@@ -33,6 +33,7 @@ public final class ConvTranspose3d extends ConvNd {
      */
     public ConvTranspose3d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding,
             int[] outputPadding, int groups, boolean bias, int[] dilation, Rng rng) {
-        super(3, true, inChannels, outChannels, kernelSize, stride, padding, dilation, outputPadding, groups, bias, rng);
+        super(3, true, inChannels, outChannels, kernelSize, stride, padding, dilation, outputPadding, groups, bias,
+                PaddingMode.ZEROS, rng);
     }
 }
