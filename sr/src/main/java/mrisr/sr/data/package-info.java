@@ -1,0 +1,12 @@
+/**
+ * Synthetic data: procedural phantoms on any grid, deterministic from a seed.
+ *
+ * <p>{@link mrisr.sr.data.Phantoms#brain} gives a T1-like brain (folded cortex, deep nuclei,
+ * ventricles, lesions, bias field) with its {@link mrisr.sr.data.Tissue} label map;
+ * {@link mrisr.sr.data.Phantoms#sheppLogan} the 3-D Shepp–Logan head phantom.
+ *
+ * <pre>{@code
+ * Phantoms.Brain b = Phantoms.brain(new int[] {160, 192, 160}, new double[] {1, 1, 1}, 1);
+ * }</pre>
+ */
+package mrisr.sr.data;
