@@ -110,7 +110,7 @@ public abstract class BatchNorm extends Module {
     }
 
     private void updateRunningStats(Tensor mean, Tensor var, long n) {
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             float batches = numBatchesTracked.item() + 1;
             numBatchesTracked.copyFrom_(Tensor.fullLike(numBatchesTracked, batches));
             double m = Double.isNaN(momentum) ? 1.0 / batches : momentum;

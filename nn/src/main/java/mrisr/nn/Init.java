@@ -183,7 +183,7 @@ public final class Init {
 
     /** Fills with {@code value} (modified). */
     public static void constant(Tensor t, double value) {
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             t.copyFrom_(Tensor.fullLike(t, (float) value));
         }
     }
@@ -201,7 +201,7 @@ public final class Init {
     }
 
     private static void fill(Tensor t, float[] values) {
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             t.copyFrom_(Tensor.wrap(t.backend().upload(values, "init " + Shape.format(t.shape())), t.shape()));
         }
     }

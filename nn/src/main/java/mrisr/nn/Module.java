@@ -313,7 +313,7 @@ public abstract class Module {
             for (String m : mismatched) b.append("\n\tsize mismatch for ").append(m).append('.');
             throw new StateDictException(b.toString(), missing, unexpected, mismatched);
         }
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             for (var e : targets.entrySet()) {
                 Tensor src = state.get(e.getKey());
                 if (src != null) e.getValue().copyFrom_(src.detach());

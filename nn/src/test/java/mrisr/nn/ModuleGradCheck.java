@@ -59,7 +59,7 @@ final class ModuleGradCheck {
         float[] v = base.clone();
         v[j] = (float) (v[j] + delta);
         set(target, v);
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             float[] y = m.forward(x.detach()).toArray();
             double s = 0;
             for (int k = 0; k < y.length; k++) s += (double) y[k] * r[k];
@@ -68,7 +68,7 @@ final class ModuleGradCheck {
     }
 
     private static void set(Tensor target, float[] values) {
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             target.copyFrom_(Tensor.fromArray(values, target.shape()));
         }
     }

@@ -38,6 +38,7 @@ import mrisr.engine.DType;
 import mrisr.engine.Memory;
 import mrisr.engine.Shape;
 import mrisr.engine.Tensor;
+import mrisr.nn.Module;
 
 /**
  * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format:
@@ -62,8 +63,8 @@ import mrisr.engine.Tensor;
  * partial file and a failed write leaves no file behind.
  *
  * <pre>{@code
- * SafeTensors.write(path, model.stateDict(), Map.of("epoch", "12"), DType.FLOAT32);
- * model.loadStateDict(SafeTensors.read(path).tensors());
+ * SafeTensors.save(path, model, Map.of("epoch", "12"));
+ * SafeTensors.load(path, model, true);              // or model.loadStateDict(SafeTensors.read(path).tensors())
  * }</pre>
  */
 public final class SafeTensors {
@@ -385,6 +386,29 @@ public final class SafeTensors {
             }
             pos += r;
         }
+    }
+
+    // ------------------------------------------------------------------ modules
+
+    /**
+     * Saves {@code module}'s state dict as float32 with {@code metadata}.
+     *
+     * @param module not modified
+     */
+    public static void save(Path file, Module module, Map<String, String> metadata) throws IOException {
+        write(file, module.stateDict(), metadata, DType.FLOAT32);
+    }
+
+    /**
+     * Loads a state dict from {@code file} into {@code module} (see {@link Module#loadStateDict}).
+     *
+     * @param module modified in place
+     * @return the missing and unexpected keys
+     * @throws SafeTensorsException for a malformed file
+     * @throws mrisr.nn.StateDictException when the tensors do not fit the module
+     */
+    public static Module.LoadResult load(Path file, Module module, boolean strict) throws IOException {
+        return module.loadStateDict(read(file).tensors(), strict);
     }
 
     // ------------------------------------------------------------------ writing

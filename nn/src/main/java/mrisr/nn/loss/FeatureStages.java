@@ -33,7 +33,7 @@ final class FeatureStages {
 
     /** Target features need no graph. */
     List<Tensor> targetFeatures(Tensor target) {
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             return features(target.detach());
         }
     }

@@ -36,7 +36,7 @@ public final class ClipGrad {
     public static double clipGradNorm(List<Parameter> params, double maxNorm, double normType) {
         if (!(maxNorm >= 0)) throw new IllegalArgumentException("max norm must be >= 0, got " + maxNorm);
         if (!(normType >= 1)) throw new IllegalArgumentException("norm type must be >= 1 or infinity, got " + normType);
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             double total = 0;
             for (Parameter p : params) {
                 Tensor grad = p.grad();

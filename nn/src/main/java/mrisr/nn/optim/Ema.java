@@ -41,7 +41,7 @@ public final class Ema {
         this.model = model;
         this.decay = decay;
         this.warmup = warmup;
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             for (var e : model.stateDict().entrySet()) shadow.put(e.getKey(), e.getValue().mul(1.0));
         }
     }
@@ -62,7 +62,7 @@ public final class Ema {
         double d = currentDecay();
         Set<Tensor> buffers = Collections.newSetFromMap(new IdentityHashMap<>());
         buffers.addAll(model.namedBuffers().values());
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             for (var e : model.stateDict().entrySet()) {
                 Tensor avg = shadow.get(e.getKey());
                 if (avg == null) {

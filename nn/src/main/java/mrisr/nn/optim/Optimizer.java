@@ -48,7 +48,7 @@ public abstract class Optimizer {
 
     /** Performs one update of every parameter that has a gradient. */
     public final void step() {
-        try (var g = Grad.off()) {
+        try (var _ = Grad.off()) {
             for (ParamGroup group : groups) {
                 for (Parameter p : group.params()) {
                     Tensor grad = p.grad();

@@ -19,6 +19,12 @@ import java.util.stream.Stream;
 import mrisr.engine.DType;
 import mrisr.engine.Rng;
 import mrisr.engine.Tensor;
+import mrisr.nn.BatchNorm2d;
+import mrisr.nn.Conv2d;
+import mrisr.nn.Module;
+import mrisr.nn.ReLU;
+import mrisr.nn.Sequential;
+import mrisr.nn.StateDictException;
 import mrisr.nn.io.SafeTensorsException.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +145,25 @@ class SafeTensorsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("keep.safetensors");
         }
+    }
+
+    @Test
+    void moduleRoundTrip() throws IOException {
+        Rng rng = new Rng(40);
+        Sequential a = new Sequential(new Conv2d(1, 3, 3, 1, 1, rng), new BatchNorm2d(3), new ReLU());
+        a.forward(Tensor.randn(rng, 2, 1, 4, 4)); // moves the running statistics
+        Path f = dir.resolve("model.safetensors");
+        SafeTensors.save(f, a, Map.of("arch", "tiny"));
+        Sequential b = new Sequential(new Conv2d(1, 3, 3, 1, 1, new Rng(41)), new BatchNorm2d(3), new ReLU());
+        Module.LoadResult r = SafeTensors.load(f, b, true);
+        assertThat(r.missingKeys()).isEmpty();
+        a.eval();
+        b.eval();
+        Tensor x = Tensor.randn(rng, 1, 1, 4, 4);
+        assertThat(b.forward(x).toArray()).containsExactly(a.forward(x).toArray());
+        assertThat(SafeTensors.readHeader(f).metadata()).containsEntry("arch", "tiny");
+        assertThatThrownBy(() -> SafeTensors.load(f, new Sequential(new Conv2d(1, 4, 3, 1, 1, rng)), false))
+                .isInstanceOf(StateDictException.class).hasMessageContaining("size mismatch for 0.weight");
     }
 
     // ------------------------------------------------------------------ malformed files, one rule each
