@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code mrisr demo}: the main job on the embedded phantom, and on a real T1 volume when one is installed. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "The main job: simulate a low-resolution scan, run every SR method, score them, write a report.",
         description = {
             "Simulates a 4x through-plane acquisition (Gaussian slice profile, FWHM = slice thickness, 1% Rician noise) "
                 + "of a brain phantom and, when installed, of the real T1 brain ch2 (Debian package mricron-data), "

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * scaling, xform codes, the affine in use and its orientation letters, and the intensity range of
  * the scaled values. A malformed file gives exit code 2 and a one-line message.
  */
-@Command(name = "info",
+@Command(name = "info", header = "Show what a NIfTI file holds: dims, spacing, datatype, affine, orientation, range.",
         mixinStandardHelpOptions = true,
         description = {
             "Print what a NIfTI-1/NIfTI-2 file (.nii or .nii.gz) holds: format, byte order, dimensions, voxel "

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * optionally with the brain's tissue label map. Outputs are written to temporary files in the target
  * directory and renamed into place, so a failed run leaves no output file.
  */
-@Command(name = "phantom",
+@Command(name = "phantom", header = "Write a synthetic high-resolution volume (brain phantom or 3-D Shepp-Logan).",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
