@@ -62,9 +62,9 @@ public final class Demo {
         this.log = log;
     }
 
-    /** All registered methods. */
+    /** All registered methods that run without a trained model (the demo has none). */
     public static List<SrMethod> allMethods() {
-        return Methods.all();
+        return Methods.all().stream().filter(m -> !(m instanceof mrisr.sr.nets.NetworkMethod)).toList();
     }
 
     /**

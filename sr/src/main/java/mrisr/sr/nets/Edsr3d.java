@@ -4,6 +4,7 @@ import mrisr.engine.Rng;
 import mrisr.engine.Tensor;
 import mrisr.nn.Conv3d;
 import mrisr.nn.Cost;
+import mrisr.nn.Init;
 import mrisr.nn.Module;
 import mrisr.nn.PixelShuffle3d;
 import mrisr.nn.ReLU;
@@ -21,7 +22,11 @@ import mrisr.nn.Sequential;
  * It outputs the residual over the B-spline interpolation (see {@link Upsampling}), so together
  * with the caller's {@code U(y) +} it has EDSR's global residual. State-dict keys: {@code head.*},
  * {@code body.<i>.body.{0,2}.*} for the blocks, {@code body.<B>.*} for the body's last convolution,
- * {@code tail.*}. Receptive-field radius {@code 2B + 3} input voxels.
+ * {@code tail.*}. Receptive-field radius {@code 2B + 3} input voxels. Initialisation: PyTorch's
+ * defaults, except the tail, which starts at zero so that an untrained network returns the B-spline
+ * interpolation and training starts from the baseline instead of from random residuals (as with
+ * zero-initialised residual branches, Goyal et al. 2017); the tail's gradient is not zero, so the
+ * rest of the network starts learning from the second step.
  *
  * <pre>{@code
  * Module net = new Edsr3d(16, 3, 1.0, 2, new Rng(0));        // sub-pixel x2
@@ -50,6 +55,8 @@ public final class Edsr3d extends Module {
         b.add(new Conv3d(features, features, 3, 1, 1, rng));
         body = registerModule("body", b);
         tail = registerModule("tail", new Conv3d(features, scale * scale * scale, 3, 1, 1, rng));
+        Init.zeros(tail.weight());
+        Init.zeros(tail.bias());
         shuffle = scale > 1 ? registerModule("shuffle", new PixelShuffle3d(scale)) : null;
     }
 

@@ -4,6 +4,7 @@ import mrisr.engine.Rng;
 import mrisr.engine.Tensor;
 import mrisr.nn.Conv3d;
 import mrisr.nn.Cost;
+import mrisr.nn.Init;
 import mrisr.nn.Module;
 import mrisr.nn.PixelShuffle3d;
 
@@ -17,7 +18,9 @@ import mrisr.nn.PixelShuffle3d;
  * followed, for sub-pixel upsampling ({@code r > 1}), by {@link PixelShuffle3d} to {@code [N,1,rD,rH,rW]}.
  * Unlike the original, which outputs the image, it outputs the residual over the B-spline
  * interpolation (see {@link Upsampling}). State-dict keys: {@code conv1.*}, {@code conv2.*},
- * {@code conv3.*}. Receptive-field radius 6 input voxels.
+ * {@code conv3.*}. Receptive-field radius 6 input voxels. Initialisation: PyTorch's defaults, except
+ * {@code conv3}, which starts at zero so that an untrained network returns the B-spline
+ * interpolation.
  *
  * <pre>{@code
  * Module net = new Srcnn3d(32, 16, 1, new Rng(0));          // pre-upsampling
@@ -39,6 +42,8 @@ public final class Srcnn3d extends Module {
         conv1 = registerModule("conv1", new Conv3d(1, features1, k[0], 1, k[0] / 2, rng));
         conv2 = registerModule("conv2", new Conv3d(features1, features2, k[1], 1, k[1] / 2, rng));
         conv3 = registerModule("conv3", new Conv3d(features2, scale * scale * scale, k[2], 1, k[2] / 2, rng));
+        Init.zeros(conv3.weight());
+        Init.zeros(conv3.bias());
         shuffle = scale > 1 ? registerModule("shuffle", new PixelShuffle3d(scale)) : null;
     }
 
