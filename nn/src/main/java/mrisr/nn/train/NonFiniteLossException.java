@@ -3,8 +3,8 @@ package mrisr.nn.train;
 import java.nio.file.Path;
 
 /**
- * Training stopped because the loss or the gradient became NaN or infinite. The parameters were not
- * updated with it, and no checkpoint was written after it: the last checkpoint (if any) holds the last
+ * Training stopped because the loss, the gradient or (after an overflowing update) a parameter became
+ * NaN or infinite. No checkpoint was written after it: the last checkpoint (if any) holds the last
  * good state. The message names the step, the value and that checkpoint, e.g.
  * {@code loss is NaN at step 37; training stopped, the last good checkpoint is run.ckpt (step 30)}.
  */
@@ -14,7 +14,7 @@ public final class NonFiniteLossException extends RuntimeException {
     private final long lastCheckpointStep;
 
     /**
-     * @param what               "loss" or "gradient norm"
+     * @param what               what became non-finite: "loss", "gradient norm", "a parameter after the update"
      * @param step               1-based number of the step that failed
      * @param value              the non-finite value
      * @param lastCheckpoint     the last checkpoint written or resumed from, or null

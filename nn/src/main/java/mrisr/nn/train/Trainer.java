@@ -24,11 +24,11 @@ import mrisr.nn.optim.ParamGroup;
  *   (x,y) = source.batch(t, rng)
  *   lr_g  = schedule.lr(initialLr_g, t)           for every parameter group g (constant without a schedule)
  *   L     = loss(model(x), y);  ∇ = ∂L/∂θ         stop if L or ‖∇‖₂ is NaN/∞ (θ not updated)
- *   clip ∇ to maxNorm (optional);  optimizer.step()
+ *   clip ∇ to maxNorm (optional);  optimizer.step()  stop if a parameter became NaN/∞ (an overflowing update)
  * </pre>
  * with, after step {@code t + 1}: a progress line, a JSON-lines record ({@link TrainingLog}), a
  * validation score every {@code validateEvery} steps and a {@link Checkpoint} every
- * {@code checkpointEvery} steps (both also after the last step).
+ * {@code checkpointEvery} steps (both also after the last step of the run or of the session).
  *
  * <p>Determinism and resuming: the batch of step {@code t} depends only on the seed and {@code t},
  * and everything else a step reads — weights, optimiser moments and step counts, learning rates —
@@ -37,8 +37,9 @@ import mrisr.nn.optim.ParamGroup;
  * any thread count). No generator state needs saving: generators never outlive their step.
  *
  * <p>Failure: a non-finite loss or gradient norm throws {@link NonFiniteLossException} naming the
- * step, before the bad update is applied and before any checkpoint of that step is written, so the
- * last checkpoint holds the last good state.
+ * step before the bad update is applied; an update that makes a parameter non-finite throws it right
+ * after. Either way no checkpoint of that step is written, so the last checkpoint holds the last good
+ * state.
  *
  * <pre>{@code
  * Trainer trainer = Trainer.builder(model, new Adam(model.parameters(), 1e-3), new L1Loss(), source)
@@ -64,6 +65,7 @@ public final class Trainer {
     private final Validation validation;
     private final int validateEvery;
     private final Map<String, String> metadata;
+    private final long stopAfter;
 
     private Trainer(Builder b) {
         model = b.model;
@@ -81,6 +83,7 @@ public final class Trainer {
         validation = b.validation;
         validateEvery = b.validateEvery;
         metadata = Map.copyOf(b.metadata);
+        stopAfter = b.stopAfter;
     }
 
     /**
@@ -109,12 +112,14 @@ public final class Trainer {
     /**
      * What a run ended with.
      *
-     * @param step    completed steps
-     * @param loss    the loss of the last step of this session (NaN when no step ran)
-     * @param metric  the last validation score of this session (NaN when none was computed)
-     * @param seconds wall time of this session
+     * @param step     completed steps
+     * @param finished whether all configured steps are done (false when the session stopped early, see
+     *                 {@link Builder#stopAfter})
+     * @param loss     the loss of the last step of this session (NaN when no step ran)
+     * @param metric   the last validation score of this session (NaN when none was computed)
+     * @param seconds  wall time of this session
      */
-    public record Result(long step, double loss, double metric, double seconds) {}
+    public record Result(long step, boolean finished, double loss, double metric, double seconds) {}
 
     /** Trains from step 0. */
     public Result run() throws IOException {
@@ -158,13 +163,14 @@ public final class Trainer {
         record(from == null ? "start" : "resume", head);
         if (start >= steps) {
             message("the checkpoint is at step " + start + ", nothing left to do for " + steps + " steps");
-            return new Result(start, Double.NaN, Double.NaN, 0);
+            return new Result(start, true, Double.NaN, Double.NaN, 0);
         }
         if (progress != null) progress.start(start + 1);
         List<Parameter> params = optimizer.params();
         double value = Double.NaN, metric = Double.NaN;
+        long end = stopAfter > 0 ? Math.min(steps, start + stopAfter) : steps;
         model.train();
-        for (long t = start; t < steps; t++) {
+        for (long t = start; t < end; t++) {
             long stepNo = t + 1;
             Batch batch = source.batch(t, stepRng(seed, t));
             double lr = setLearningRates(t);
@@ -178,10 +184,12 @@ public final class Trainer {
             if (clipNorm > 0) ClipGrad.clipGradNorm(params, clipNorm);
             optimizer.step();
             optimizer.zeroGrad();
+            float bad = firstNonFinite(params);
+            if (!Float.isFinite(bad)) stop("a parameter after the update", stepNo, bad, lastCheckpoint, lastCheckpointStep);
             double seconds = (System.nanoTime() - t0) / 1e9;
             record("step", fields("step", stepNo, "loss", value, "lr", lr, "grad_norm", gradNorm, "seconds", seconds));
             if (progress != null) progress.step(stepNo, steps, value, lr);
-            boolean last = stepNo == steps;
+            boolean last = stepNo == end;
             if (validation != null && (last || stepNo % validateEvery == 0)) {
                 metric = validate();
                 record("validation", fields("step", stepNo, validation.metric(), metric));
@@ -196,8 +204,9 @@ public final class Trainer {
         }
         if (progress != null) progress.finish();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        record("end", fields("step", steps, "loss", value, "seconds", seconds));
-        return new Result(steps, value, metric, seconds);
+        boolean finished = end == steps;
+        record(finished ? "end" : "paused", fields("step", end, "loss", value, "seconds", seconds));
+        return new Result(end, finished, value, metric, seconds);
     }
 
     private double setLearningRates(long t) {
@@ -206,6 +215,14 @@ public final class Trainer {
             for (ParamGroup g : optimizer.paramGroups()) g.setLr(schedule.lr(g.initialLr(), epoch));
         }
         return optimizer.lr();
+    }
+
+    /** The first NaN or infinite parameter value, or 0 when all are finite. */
+    private static float firstNonFinite(List<Parameter> params) {
+        for (Parameter p : params) {
+            for (float v : p.data().toArray()) if (!Float.isFinite(v)) return v;
+        }
+        return 0;
     }
 
     /** {@code ‖∇‖₂} over all parameters, accumulated in double in parameter order. */
@@ -265,6 +282,7 @@ public final class Trainer {
         private Progress progress;
         private Validation validation;
         private int validateEvery;
+        private long stopAfter;
         private final Map<String, String> metadata = new LinkedHashMap<>();
 
         private Builder(Module model, Optimizer optimizer, Loss loss, BatchSource source) {
@@ -319,6 +337,16 @@ public final class Trainer {
         /** Reports progress there (default: none). */
         public Builder progress(Progress progress) {
             this.progress = progress;
+            return this;
+        }
+
+        /**
+         * Ends this session after {@code steps} steps (≥ 1) even if the run is not finished, writing a
+         * checkpoint and validating as after a last step; {@link #resume} continues it. Default: no limit.
+         */
+        public Builder stopAfter(long steps) {
+            if (steps < 1) throw new IllegalArgumentException("steps per session must be >= 1, got " + steps);
+            this.stopAfter = steps;
             return this;
         }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import mrisr.engine.Grad;
 import mrisr.engine.Rng;
 import mrisr.nn.loss.CharbonnierLoss;
 import mrisr.nn.loss.L1Loss;
@@ -155,6 +156,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validate-every", paramLabel = "N", description = "Steps between validations (default: 100).")
     int validateEvery = 100;
 
+    @Option(names = "--stop-after", paramLabel = "N",
+            description = "End this session after N steps with a checkpoint and a model file; --resume continues (default: run to the end).")
+    Long stopAfter;
+
     @Option(names = "--log", paramLabel = "FILE", description = "JSON-lines training log, appended to (default: the --out name with .train.jsonl).")
     Path log;
 
@@ -243,18 +248,23 @@ public final class TrainCommand implements Callable<Integer> {
 
         Trainer.Result result;
         try (TrainingLog jsonl = TrainingLog.append(logFile)) {
-            Trainer trainer = Trainer.builder(model.network(), optimizer, lossOf(s.loss()),
+            Trainer.Builder builder = Trainer.builder(model.network(), optimizer, lossOf(s.loss()),
                             new SrBatches(trainSampler, arch.upsampling(), s.batch()))
                     .steps(totalSteps).seed(s.seed()).schedule(new CosineAnnealingLR((int) Math.min(totalSteps, Integer.MAX_VALUE), s.lr() / 100))
                     .checkpoint(ckpt, checkpointEvery).log(jsonl).progress(progress)
-                    .validation(validation, validateEvery).metadata(meta).build();
+                    .validation(validation, validateEvery).metadata(meta);
+            if (stopAfter != null) {
+                if (stopAfter < 1) throw new InputException("--stop-after " + stopAfter + " must be >= 1");
+                builder.stopAfter(stopAfter);
+            }
+            Trainer trainer = builder.build();
             result = from == null ? trainer.run() : trainer.resume(from);
         } catch (NonFiniteLossException e) {
             throw new InputException(e.getMessage() + (e.lastCheckpoint() == null ? "; try a lower --lr"
                     : "; try a lower --lr, or --resume " + e.lastCheckpoint()), e);
         }
         double psnr = result.metric();
-        if (Double.isNaN(psnr)) psnr = validation.evaluate(evalMode(model));
+        if (Double.isNaN(psnr)) psnr = score(validation, model);
         Map<String, String> notes = new LinkedHashMap<>(s.metadata());
         notes.put("train.data_description", set.description());
         notes.put("trained_steps", Long.toString(result.step()));
@@ -262,15 +272,21 @@ public final class TrainCommand implements Callable<Integer> {
         notes.put("val_psnr_bspline", String.format(Locale.ROOT, "%.4f", validation.baselinePsnr()));
         SrModel trained = model.withNotes(notes);
         trained.save(modelOut);
-        spec.commandLine().getOut().println(String.format(Locale.ROOT,
-                "wrote %s: %s, %d steps (%.0f s this session); validation PSNR %.3f dB vs B-spline %.3f dB (%+.3f dB)",
-                modelOut, arch.describe(), result.step(), result.seconds(), psnr, validation.baselinePsnr(), psnr - validation.baselinePsnr()));
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println(String.format(Locale.ROOT,
+                "wrote %s: %s, %d of %d steps (%.0f s this session); validation PSNR %.3f dB vs B-spline %.3f dB (%+.3f dB)",
+                modelOut, arch.describe(), result.step(), totalSteps, result.seconds(), psnr, validation.baselinePsnr(),
+                psnr - validation.baselinePsnr()));
+        if (!result.finished()) stdout.println("paused after step " + result.step() + "; continue with: mrisr train --resume " + ckpt);
         return 0;
     }
 
-    private static mrisr.nn.Module evalMode(SrModel m) {
+    /** The validation score of the model as it is (when no step ran in this session). */
+    private static double score(SrValidation validation, SrModel m) {
         m.network().eval();
-        return m.network();
+        try (var _ = Grad.off()) {
+            return validation.evaluate(m.network());
+        }
     }
 
     /** The run's options: the command line's where given, else the checkpoint's, else the defaults; conflicts are errors. */

@@ -130,16 +130,18 @@ public record Architecture(String method, Upsampling upsampling, int[] factors, 
      */
     public static Architecture fromMetadata(Map<String, String> meta, String source) {
         String method = required(meta, "method", source);
+        String upsampling = required(meta, "upsampling", source);
         Upsampling u;
         try {
-            u = Upsampling.parse(required(meta, "upsampling", source));
+            u = Upsampling.parse(upsampling);
         } catch (mrisr.sr.InputException e) {
             throw new ModelException(source + ": metadata 'upsampling' = '" + meta.get("upsampling") + "' is not pre or subpixel");
         }
         int[] f = parseFactors(required(meta, "factor", source), source);
+        String features = required(meta, "features", source), blocks = required(meta, "blocks", source);
+        String scale = required(meta, "residual_scale", source);
         try {
-            return new Architecture(method, u, f, Integer.parseInt(required(meta, "features", source)),
-                    Integer.parseInt(required(meta, "blocks", source)), Double.parseDouble(required(meta, "residual_scale", source)));
+            return new Architecture(method, u, f, Integer.parseInt(features), Integer.parseInt(blocks), Double.parseDouble(scale));
         } catch (NumberFormatException e) {
             throw new ModelException(source + ": metadata has a malformed number (" + e.getMessage() + ")");
         } catch (ModelException e) {
