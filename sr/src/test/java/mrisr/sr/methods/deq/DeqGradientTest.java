@@ -32,7 +32,7 @@ class DeqGradientTest {
         Rng rng = new Rng(17);
         Volume hr = Volume.of(Tensor.rand(rng, 6, 6, 6), Volume.diagonalAffine(1, 1, 1));
         Volume lr = Degradation.builder().factors(FACTORS).build().apply(hr);
-        LinearOperator h = DeqMethod.forwardModel(lr.shape(), lr.spacing(), FACTORS);
+        LinearOperator h = DeqMethodTest.forwardModel(lr, new SrContext(FACTORS, 0));
         Tensor z0 = Interpolation.linear().run(lr, new SrContext(FACTORS, 0)).data();
         return new Problem(h, DeqMethod.stepSize(h), lr.data(), z0, Tensor.randn(rng, 6, 6, 6).toArray());
     }

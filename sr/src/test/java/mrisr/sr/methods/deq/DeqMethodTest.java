@@ -40,8 +40,14 @@ class DeqMethodTest {
         return Psnr.compute(hr.data().toArray(), v.data().toArray(), SHAPE, null, 1.0);
     }
 
+    /** The default acquisition model for the context's factors, from the output grid to {@code lr}'s grid. */
+    static LinearOperator forwardModel(Volume lr, SrContext ctx) {
+        double[] f = ctx.factors(), sp = lr.spacing();
+        return ctx.forwardModel().operator(ctx.outputShape(lr.shape()), new double[] {sp[0] / f[0], sp[1] / f[1], sp[2] / f[2]});
+    }
+
     private static double dataResidual(Volume sr, Volume measured) {
-        LinearOperator h = DeqMethod.forwardModel(measured.shape(), measured.spacing(), X4.factors());
+        LinearOperator h = forwardModel(measured, X4);
         float[] p = h.apply(sr.data()).toArray(), y = measured.data().toArray();
         double num = 0, den = 0;
         for (int i = 0; i < y.length; i++) {
@@ -55,13 +61,13 @@ class DeqMethodTest {
     @Test
     void convergesOnThePhantomWithinFiftyIterations() {
         List<String> log = new ArrayList<>();
-        Volume sr = new DeqMethod().withLog(log::add).run(lr, X4);
+        Volume sr = new DeqMethod().run(lr, X4.withProgress(log::add));
         assertThat(sr.shape()).containsExactly(48, 48, 48);
         assertThat(sr.affine()).isDeepEqualTo(Volume.resampledAffine(lr.affine(), X4.factors()));
         assertThat(log).singleElement().asString()
                 .startsWith("deq: anderson(m=5, beta=1, lambda=1e-08): converged in ").contains("relative residual");
         // the same solve, residual history inspected: tolerance 1e-4 reached, so < 1e-3 a fortiori
-        LinearOperator h = DeqMethod.forwardModel(lr.shape(), lr.spacing(), X4.factors());
+        LinearOperator h = forwardModel(lr, X4);
         DeepEquilibrium layer = DeepEquilibrium.of(new Anderson(5, 1, 1e-8, 1e-3, 50)).withWarnings(log::add);
         var r = DeqMethod.reconstruct(layer, DeqPrior.smoothing(X4.factors(), DeqMethod.DEFAULT_STRENGTH), h,
                 DeqMethod.stepSize(h), lr.data(), Interpolation.linear().run(lr, X4).data());
@@ -76,8 +82,8 @@ class DeqMethodTest {
     void andersonBeatsPlainIterationOnThePhantom() {
         List<String> log = new ArrayList<>();
         FixedPointSolver picard = new Picard(1, 1e-4, 200);
-        new DeqMethod().withSolver(picard).withLog(log::add).run(lr, X4);
-        new DeqMethod().withLog(log::add).run(lr, X4);
+        new DeqMethod().withSolver(picard).run(lr, X4.withProgress(log::add));
+        new DeqMethod().run(lr, X4.withProgress(log::add));
         int plain = iterations(log.get(0)), anderson = iterations(log.get(1));
         assertThat(anderson).isLessThan(plain / 2);
     }
@@ -91,7 +97,7 @@ class DeqMethodTest {
     /** Method doctrine: beats the best interpolation baseline on the noisy phantom, and explains the data better. */
     @Test
     void beatsBSplineInterpolationInPsnrAndDataConsistency() {
-        Volume deq = new DeqMethod().withLog(l -> { }).run(lrNoisy, X4);
+        Volume deq = new DeqMethod().run(lrNoisy, X4);
         Volume bspline = Interpolation.bspline().run(lrNoisy, X4);
         double gain = psnr(deq) - psnr(bspline);
         System.out.printf("deq vs bspline on the noisy 48^3 phantom: PSNR %.2f vs %.2f dB; data residual %.4f vs %.4f%n",
@@ -106,7 +112,7 @@ class DeqMethodTest {
         int[] s = {12, 12, 12};
         Volume small = Phantoms.brain(s, new double[] {1, 1, 1}, 2).image();
         Volume y = Degradation.builder().factors(1, 1, 4).build().apply(small);
-        LinearOperator h = DeqMethod.forwardModel(y.shape(), y.spacing(), X4.factors());
+        LinearOperator h = forwardModel(y, X4);
         double gamma = DeqMethod.stepSize(h);
         DeqPrior prior = DeqPrior.smoothing(X4.factors(), DeqMethod.DEFAULT_STRENGTH);
         DeepEquilibrium layer = DeepEquilibrium.of(new Anderson(5, 1, 1e-10, 1e-6, 200));
@@ -143,12 +149,14 @@ class DeqMethodTest {
 
     @Test
     void bitIdenticalWithOneAndTwoThreads() {
+        Volume small = Degradation.builder().factors(1, 1, 4).noise(0.01).rician(true).seed(4).build()
+                .apply(Phantoms.brain(new int[] {24, 20, 24}, new double[] {1, 1, 1}, 5).image());
         int before = Parallel.threads();
         try {
             Parallel.setThreads(1);
-            float[] one = new DeqMethod().withLog(l -> { }).run(lrNoisy, X4).data().toArray();
+            float[] one = new DeqMethod().run(small, X4).data().toArray();
             Parallel.setThreads(2);
-            float[] two = new DeqMethod().withLog(l -> { }).run(lrNoisy, X4).data().toArray();
+            float[] two = new DeqMethod().run(small, X4).data().toArray();
             assertThat(two).containsExactly(one);
         } finally {
             Parallel.setThreads(before);
@@ -167,15 +175,15 @@ class DeqMethodTest {
         Volume s = Volume.of(Tensor.fromArray(series, 6, 5, 4, 2), a.affine());
         SrContext ctx = SrContext.of(1, 1, 2);
         List<String> log = new ArrayList<>();
-        DeqMethod m = new DeqMethod().withLog(log::add);
-        float[] out = m.run(s, ctx).data().toArray();
+        DeqMethod m = new DeqMethod();
+        float[] out = m.run(s, ctx.withProgress(log::add)).data().toArray();
         float[] oa = m.run(a, ctx).data().toArray(), ob = m.run(b, ctx).data().toArray();
         for (int i = 0; i < oa.length; i++) {
             assertThat(out[2 * i]).isEqualTo(oa[i]);
             assertThat(out[2 * i + 1]).isEqualTo(ob[i]);
         }
-        assertThat(log.get(0)).startsWith("deq frame 0: ");
-        assertThat(log.get(1)).startsWith("deq frame 1: ");
+        assertThat(log.get(0)).startsWith("deq frame 1/2: anderson");
+        assertThat(log.get(1)).startsWith("deq frame 2/2: anderson");
     }
 
     @Test
@@ -185,18 +193,65 @@ class DeqMethodTest {
     }
 
     @Test
-    void factorsBelowOneOrOffTheGridAreTypedErrors() {
+    void factorsBelowOneAreTypedErrors() {
         Volume v = Volume.of(Tensor.rand(new Rng(1), 6, 6, 3), Volume.diagonalAffine(1, 1, 1));
         assertThatThrownBy(() -> new DeqMethod().run(v, SrContext.of(0.5, 1, 2))).isInstanceOf(FactorException.class)
-                .hasMessageContaining("factor along axis 0 is 0.5, must be >= 1");
-        assertThatThrownBy(() -> new DeqMethod().run(v, SrContext.of(1, 1, 1.7))).isInstanceOf(FactorException.class)
-                .hasMessageContaining("[6, 6, 5]").hasMessageContaining("not the input grid [6, 6, 3]");
+                .hasMessageContaining("factor along axis 0 is 0.5");
+    }
+
+    /** 3 slices × 1.7 = 5.1 → 5 output slices, which the forward model would sample back to only 2: solved on 6, cropped. */
+    @Test
+    void nonIntegerFactorsAreSolvedOnAWiderGridAndCropped() {
+        Volume hr6 = Volume.of(Tensor.rand(new Rng(3), 6, 6, 6), Volume.diagonalAffine(1, 1, 1));
+        Volume v = Degradation.builder().factors(1, 1, 1.7).build().apply(hr6);
+        assertThat(v.shape()).containsExactly(6, 6, 3);
+        SrContext ctx = SrContext.of(1, 1, 1.7);
+        List<String> log = new ArrayList<>();
+        Volume sr = new DeqMethod().run(v, ctx.withProgress(log::add));
+        assertThat(sr.shape()).containsExactly(6, 6, 5);
+        assertThat(sr.affine()).isDeepEqualTo(Volume.resampledAffine(v.affine(), ctx.factors()));
+        assertThat(log).singleElement().asString().contains("converged");
+    }
+
+    @Test
+    void theContextsAcquisitionModelIsTheOneInverted() {
+        Degradation rect = Degradation.builder().factors(1, 1, 4).profile(mrisr.sr.physics.SliceProfile.Kind.RECT).build();
+        Volume y = rect.apply(hr);
+        SrContext ctx = X4.withDegradation(rect);
+        Volume matched = new DeqMethod().run(y, ctx), mismatched = new DeqMethod().run(y, X4);
+        LinearOperator h = forwardModel(y, ctx);
+        float[] pm = h.apply(matched.data()).toArray(), pd = h.apply(mismatched.data()).toArray(), yv = y.data().toArray();
+        double em = 0, ed = 0;
+        for (int i = 0; i < yv.length; i++) {
+            em += (pm[i] - (double) yv[i]) * (pm[i] - (double) yv[i]);
+            ed += (pd[i] - (double) yv[i]) * (pd[i] - (double) yv[i]);
+        }
+        assertThat(em).isLessThan(0.1 * ed);
+    }
+
+    @Test
+    void nonFiniteInputIsATypedError() {
+        float[] v = new float[6 * 6 * 3];
+        v[7] = Float.NaN;
+        Volume bad = Volume.of(Tensor.fromArray(v, 6, 6, 3), Volume.diagonalAffine(1, 1, 2));
+        assertThatThrownBy(() -> new DeqMethod().run(bad, SrContext.of(1, 1, 2))).isInstanceOf(mrisr.sr.InputException.class)
+                .hasMessageContaining("non-finite value (NaN)");
+    }
+
+    @Test
+    void aSolverThatStopsEarlyReportsAWarningAndTheBestIterate() {
+        List<String> log = new ArrayList<>();
+        Volume sr = new DeqMethod().withSolver(new Anderson(5, 1, 1e-8, 1e-9, 3)).run(lr, X4.withProgress(log::add));
+        assertThat(sr.shape()).containsExactly(48, 48, 48);
+        assertThat(log).hasSize(2);
+        assertThat(log.get(0)).startsWith("deq forward: warning: anderson(m=5, beta=1, lambda=1e-08): not converged after 3 iterations");
+        assertThat(log.get(1)).startsWith("deq: anderson(m=5, beta=1, lambda=1e-08): not converged in 3 iterations");
     }
 
     @Test
     void anAllZeroVolumeStaysZero() {
         Volume z = Volume.of(Tensor.zeros(6, 6, 3), Volume.diagonalAffine(1, 1, 2));
-        float[] out = new DeqMethod().withLog(l -> { }).run(z, SrContext.of(1, 1, 2)).data().toArray();
+        float[] out = new DeqMethod().run(z, SrContext.of(1, 1, 2)).data().toArray();
         for (float v : out) assertThat(v).isZero();
     }
 }

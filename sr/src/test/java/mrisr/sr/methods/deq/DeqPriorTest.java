@@ -108,8 +108,8 @@ class DeqPriorTest {
         Volume lr = Volume.of(Tensor.rand(new Rng(1), 6, 6, 4), Volume.diagonalAffine(1, 1, 2));
         SrContext ctx = SrContext.of(1, 1, 2);
         List<String> log = new ArrayList<>();
-        float[] viaFile = DeqMethod.withModel(file).withLog(log::add).run(lr, ctx).data().toArray();
-        float[] direct = new DeqMethod(p, new Anderson(5, 1, 1e-8, DeqMethod.TOLERANCE, DeqMethod.MAX_ITERATIONS), l -> { })
+        float[] viaFile = DeqMethod.withModel(file).run(lr, ctx.withProgress(log::add)).data().toArray();
+        float[] direct = new DeqMethod(p, new Anderson(5, 1, 1e-8, DeqMethod.TOLERANCE, DeqMethod.MAX_ITERATIONS))
                 .run(lr, ctx).data().toArray();
         assertThat(viaFile).containsExactly(direct);
         assertThat(DeqMethod.withModel(file).description()).contains("trained R DeqPrior(hidden=4)");
