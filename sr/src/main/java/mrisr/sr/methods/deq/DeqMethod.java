@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import mrisr.engine.Grad;
 import mrisr.engine.Memory;
-import mrisr.engine.Shape;
 import mrisr.engine.Tensor;
 import mrisr.nn.deq.Anderson;
 import mrisr.nn.deq.DeepEquilibrium;
@@ -49,8 +48,9 @@ import mrisr.sr.volume.Volume;
  * until a model is trained, {@code deq} is a physics-consistent, mildly regularised iterative
  * back-projection (on the noisy 48³ brain phantom, 4× through-plane: +0.57 dB PSNR over cubic
  * B-spline interpolation, see {@code DeqMethodTest}). {@code mrisr train --method deq} (the
- * trainer) is to train {@code θ} from {@link DeqPrior#trainable} with {@link #reconstruct} and
- * save it with {@link DeqPrior#save}; {@link #withModel} loads it.
+ * trainer) is to train {@code θ}: {@link DeqNetwork} wraps this pipeline as a {@code Module} for a
+ * generic training loop, started from {@link DeqPrior#trainable}; the saved parameters load with
+ * {@link #withModel}.
  *
  * <p><b>Iteration.</b> Intensities are divided by {@code s = max|y|} before solving and the result
  * is multiplied back (the default prior is scale-invariant; a trained one sees the range it was
@@ -136,59 +136,37 @@ public final class DeqMethod implements SrMethod {
         int[] out = Arrays.copyOf(ctx.outputShape(shape), 3);
         double[] lrSpacing = lr.spacing(), hrSpacing = new double[3];
         for (int a = 0; a < 3; a++) hrSpacing[a] = lrSpacing[a] / factors[a];
-        int[] solve = solveGrid(d, out, m, hrSpacing);
         int nOut = out[0] * out[1] * out[2];
         Memory.check(Math.multiplyExact((long) nOut, nt), "deq output " + Arrays.toString(ctx.outputShape(shape)));
-        Memory.check(Shape.numelLong(solve), "deq solve grid " + Shape.format(solve));
-        LinearOperator h = d.operator(solve, hrSpacing);
-        if (!Arrays.equals(h.outputShape(), m)) {
-            throw new InputException("deq: the forward model maps " + Shape.format(solve) + " to "
-                    + Shape.format(h.outputShape()) + ", not to the input grid " + Shape.format(m));
-        }
-        double gamma = stepSize(h);
-        DeqPrior prior = model != null ? model : DeqPrior.smoothing(factors, DEFAULT_STRENGTH);
-        Consumer<String> progress = ctx.progress();
+        DeqProblem problem = DeqProblem.of(d, m, out, hrSpacing);
         float[] lrValues = lr.data().toArray();
-        float[] init = Interpolation.linear().run(lr, new SrContext(factors, 0)).data().toArray();
-        int nLr = m[0] * m[1] * m[2];
-        float[] result = new float[Math.multiplyExact(nOut, nt)];
         for (float v : lrValues) {
             if (!Float.isFinite(v)) throw new InputException("deq: the input has a non-finite value (" + v + "); expected finite intensities");
         }
+        DeqPrior prior = model != null ? model : DeqPrior.smoothing(factors, DEFAULT_STRENGTH);
+        Consumer<String> progress = ctx.progress();
+        float[] init = Interpolation.linear().run(lr, new SrContext(factors, 0)).data().toArray();
+        int nLr = m[0] * m[1] * m[2];
+        float[] result = nt == 1 ? null : new float[Math.multiplyExact(nOut, nt)];
         for (int t = 0; t < nt; t++) {
             String frame = nt == 1 ? "" : " frame " + (t + 1) + "/" + nt;
             DeepEquilibrium layer = new DeepEquilibrium(solver, solver, DeepEquilibrium.Gradient.IMPLICIT,
                     line -> progress.accept(line + (nt == 1 ? "" : " (" + frame.trim() + ")")));
-            Tensor y = Tensor.fromArray(frame(lrValues, nLr, nt, t), m);
-            Tensor z0 = Tensor.fromArray(pad(frame(init, nOut, nt, t), out, solve), solve);
             Reconstruction r;
             try (var g = Grad.off()) {
-                r = reconstruct(layer, prior, h, gamma, y, z0);
+                r = problem.solve(layer, prior, Tensor.fromArray(frame(lrValues, nLr, nt, t), m),
+                        Tensor.fromArray(frame(init, nOut, nt, t), out));
             }
             progress.accept("deq" + frame + ": " + r.equilibrium().forward().summary());
-            float[] x = crop(r.x().toArray(), solve, out);
-            for (int v = 0; v < nOut; v++) result[v * nt + t] = x[v];
+            float[] x = r.x().toArray();
+            if (nt == 1) {
+                result = x;
+            } else {
+                for (int v = 0; v < nOut; v++) result[v * nt + t] = x[v];
+            }
         }
         int[] outShape = nt == 1 ? out : new int[] {out[0], out[1], out[2], nt};
         return lr.withGrid(Tensor.fromArray(result, outShape), Volume.resampledAffine(lr.affine(), factors));
-    }
-
-    /** The smallest grid from {@code out} up whose image under {@code d} is the input grid {@code m}. */
-    private static int[] solveGrid(Degradation d, int[] out, int[] m, double[] hrSpacing) {
-        int[] solve = out.clone();
-        int[] got = d.lrShape(solve);
-        for (int a = 0; a < 3; a++) {
-            int limit = out[a] + (int) Math.ceil(d.factors()[a]) + 1;
-            while (got[a] < m[a] && solve[a] < limit) {
-                solve[a]++;
-                got = d.lrShape(solve);
-            }
-            if (got[a] != m[a]) {
-                throw new InputException("deq: the forward model (" + d.describe(hrSpacing) + ") maps " + solve[a]
-                        + " voxels along axis " + a + " to " + got[a] + ", not to the input's " + m[a]);
-            }
-        }
-        return solve;
     }
 
     private static float[] frame(float[] data, int voxels, int frames, int t) {
@@ -196,33 +174,6 @@ public final class DeqMethod implements SrMethod {
         float[] f = new float[voxels];
         for (int v = 0; v < voxels; v++) f[v] = data[v * frames + t];
         return f;
-    }
-
-    /** {@code x} on grid {@code from} extended to grid {@code to} (each axis ≥) by repeating the last plane. */
-    private static float[] pad(float[] x, int[] from, int[] to) {
-        if (Arrays.equals(from, to)) return x;
-        float[] p = new float[to[0] * to[1] * to[2]];
-        for (int i = 0, q = 0; i < to[0]; i++) {
-            for (int j = 0; j < to[1]; j++) {
-                for (int k = 0; k < to[2]; k++) {
-                    int si = Math.min(i, from[0] - 1), sj = Math.min(j, from[1] - 1), sk = Math.min(k, from[2] - 1);
-                    p[q++] = x[(si * from[1] + sj) * from[2] + sk];
-                }
-            }
-        }
-        return p;
-    }
-
-    /** The first {@code to[a]} voxels along each axis of {@code x} on grid {@code from}. */
-    private static float[] crop(float[] x, int[] from, int[] to) {
-        if (Arrays.equals(from, to)) return x;
-        float[] c = new float[to[0] * to[1] * to[2]];
-        for (int i = 0, q = 0; i < to[0]; i++) {
-            for (int j = 0; j < to[1]; j++) {
-                for (int k = 0; k < to[2]; k++) c[q++] = x[(i * from[1] + j) * from[2] + k];
-            }
-        }
-        return c;
     }
 
     /** {@code γ = 1/(1.01·‖H‖)²} with {@code ‖H‖} from {@value #POWER_ITERATIONS} power iterations (seed 0). */
