@@ -13,27 +13,30 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  * <li><b>direct</b>: {@code B[kk, t] = padded[rowOrigin(t) + tw + tap[kk]]} straight from a padded,
  * phase-split copy of the source ({@link ConvSource}); tiles run along one target row.</li>
- * <li><b>packed</b> (implicit GEMM): a block of target positions is packed into a contiguous panel
- * {@code [kc][T]} per K block ({@link ConvLowering#gather}), and tiles run along the flattened block,
- * so narrow rows waste nothing.</li>
+ * <li><b>packed</b> (implicit GEMM): the patches of a block of {@link #PANEL} targets are packed per K
+ * block into a panel of contiguous {@code [kc][NR]} tiles ({@link ConvLowering#gather}), and tiles
+ * run along the flattened block, so narrow rows waste nothing.</li>
  * </ul>
- * Both use one micro-kernel, {@link #tile}: {@code MR = 4} output channels × {@code NR = 2·lanes}
- * targets, broadcasting one weight per row and FMA-ing it into two source vectors (8 accumulators).
+ * Both use one micro-kernel, {@link #tile}: {@code MR = 8} output channels × {@code NR = 2·lanes}
+ * targets, broadcasting one weight per row and FMA-ing it into two source vectors (16 accumulators);
+ * a channel block with fewer than 8 channels left runs {@link #tileRow} once per channel. The
+ * output starts as the bias; every K block adds to it; ReLU is a last pass over the task's block
+ * while it is still in cache.
  *
  * <p>Work is split into tasks (sample, group, lowering, block of targets) of a size fixed by the
  * shape; a task computes all channels of its targets, adding K blocks of {@code KC} in order, so every
- * output element is summed in the same order for any thread count. Partial tiles (row ends, a
- * channel count not a multiple of MR, strided outputs of backward data) are computed into a scratch
- * tile with the same kernel and then copied: no masks in the hot loop.
+ * output element is summed in the same order for any thread count. Partial tiles (row ends, strided
+ * outputs of backward data) are computed into a scratch tile with the same kernels and then added:
+ * no masks in the hot loop.
  */
 final class ConvGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final int MR = 8;
     static final int NR = 2 * L;
-    /** K block: the source rows of one tile (KC · NR floats) stay in L1 across the channel blocks. */
-    static final int KC = Integer.getInteger("kc", 256);
-    /** Targets per packed panel column block. */
+    /** K block: the source data of one tile (about KC · NR floats) stays in L1 across the MR-channel blocks. */
+    static final int KC = 256;
+    /** Targets per packed task (one panel). */
     static final int PANEL = 256;
     /** Multiply-adds per direct task, about. */
     static final long TASK_WORK = 1L << 22;
@@ -79,7 +82,8 @@ final class ConvGemm {
         int perSampleGroup = chunks[lows];
         int tasks = Math.multiplyExact(batch * groups, perSampleGroup);
         int srcPlane = lowerings.get(0).d.source * lowerings.get(0).h.source * lowerings.get(0).w.source;
-        Parallel.forRange(tasks, 1, (lo, hi) -> {
+        // chunks of several tasks share one scratch; their size depends only on the shape
+        Parallel.forRange(tasks, Math.ceilDiv(tasks, 256), (lo, hi) -> {
             Scratch scratch = new Scratch(packed);
             for (int task = lo; task < hi; task++) {
                 int ng = task / perSampleGroup, rem = task - ng * perSampleGroup;

@@ -19,19 +19,24 @@ import mrisr.kernels.reference.SlidingWindow;
  * {@link #plan} picks the algorithm per shape:
  * <ul>
  * <li>{@link Algorithm#POINTWISE_GEMM}: a 1×1×1 kernel with stride 1 and no padding is a plain GEMM
- * over the flattened volume (B panels are contiguous copies of the input rows).</li>
+ * over the flattened volume, run by the direct kernel along one long row (measured faster than
+ * packing B panels, and than {@link Sgemm}, which packs all of B first).</li>
  * <li>{@link Algorithm#DIRECT}: when the target rows are wide (at least 3/4 of the vector tiles along a
  * row are useful): the kernel loads whole vectors straight from a zero-padded copy of the source,
- * vectorised along the width, broadcasting each weight into 4 output channels. No packing, so it
+ * vectorised along the width, broadcasting each weight into 8 output channels. No packing, so it
  * also serves the narrow-input first layer (1 → 32 channels) where a panel would be re-packed for a
  * 27-long reduction.</li>
  * <li>{@link Algorithm#IMPLICIT_GEMM}: otherwise (narrow rows, e.g. 8³ volumes or long vectors): the
  * patches of a block of 256 targets are packed into a {@code [256 × 256]} panel per K block and the
  * same micro-kernel runs along the flattened block.</li>
  * </ul>
- * Backward weight reduces along the targets with a 4 × 3 dot-product kernel over rows of
+ * Backward weight reduces along the targets with a 4 × 4 dot-product kernel over rows of
  * {@code gy} and of the (padded) input: {@code DIRECT} when rows are at least one vector long with a
  * short tail, else {@code IMPLICIT_GEMM} over packed panels of flattened targets.
+ *
+ * <p>Memory: {@code DIRECT} allocates one zero-padded copy of its source (about the input's size;
+ * {@code gy}'s for backward data) per call, {@code IMPLICIT_GEMM} one 256 × 256 panel per worker;
+ * no full im2col is ever built.
  *
  * <p>Results are bit-identical for any thread count: work is cut into tasks fixed by the shape and
  * every output element (weight-gradient element) is summed by one task in a fixed order. They agree
@@ -139,7 +144,7 @@ public final class FastConv {
             a[0][g] = ConvGemm.packWeights(l, false, g, oPerGroup, w, wOff, cPerGroup, win.kernelHeight,
                     win.kernelWidth, win.kernelVolume());
         }
-        ConvGemm.run(alg != Algorithm.DIRECT, batch, groups, oPerGroup, inChannels, List.of(l), a, x, xOff, bias,
+        ConvGemm.run(alg == Algorithm.IMPLICIT_GEMM, batch, groups, oPerGroup, inChannels, List.of(l), a, x, xOff, bias,
                 biasOff, relu, y, yOff, win.outVolume());
     }
 
@@ -183,7 +188,7 @@ public final class FastConv {
                         win.kernelHeight, win.kernelWidth, win.kernelVolume());
             }
         }
-        ConvGemm.run(alg != Algorithm.DIRECT, batch, groups, cPerGroup, outChannels, lowerings, a, gy, gyOff, bias,
+        ConvGemm.run(alg == Algorithm.IMPLICIT_GEMM, batch, groups, cPerGroup, outChannels, lowerings, a, gy, gyOff, bias,
                 biasOff, relu, gx, gxOff, win.inVolume());
     }
 
