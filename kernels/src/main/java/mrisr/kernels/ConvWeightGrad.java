@@ -33,6 +33,8 @@ final class ConvWeightGrad {
     static final int MO = 4, MK = 4;
     /** Targets per block (direct: whole rows, or row segments, of about this many). */
     static final int BLOCK = 4096;
+    /** Targets per packed block: the task's panel ({@code reduction rows × PACKED_BLOCK}) stays in L2. */
+    static final int PACKED_BLOCK = 1024;
     /** Output channels per direct task at most: their gy block ({@code 32 × BLOCK} floats) stays in L2. */
     static final int TASK_CHANNELS = 32;
     /** Tasks per group at least, by splitting the reduction rows. */
@@ -70,7 +72,8 @@ final class ConvWeightGrad {
         int kPerTask = Math.ceilDiv(Math.ceilDiv(k, kTasks), MK) * MK;
         kTasks = Math.ceilDiv(k, kPerTask);
         int perGroup = oTasks * kTasks, tasks = groups * perGroup;
-        int blockLen = packed ? BLOCK : (l.w.targets >= BLOCK ? BLOCK : (BLOCK / l.w.targets) * l.w.targets);
+        int blockLen = packed ? Math.min(PACKED_BLOCK, targets)
+                : l.w.targets >= BLOCK ? BLOCK : (BLOCK / l.w.targets) * l.w.targets;
         int rowLen = l.w.targets, outVolume = targets;
         ConvSource src = source;
         int[] tapOff = taps;
