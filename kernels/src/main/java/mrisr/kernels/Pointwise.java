@@ -72,7 +72,7 @@ public final class Pointwise {
             Strided.unary(fn, a, b, shape, x, xOff, xs, out);
             return;
         }
-        runs.forEach(new int[] {xOff}, (o, base, len) -> unaryRun(fn, a, b, x, base[0], out, o, len));
+        runs.forEach(new int[] {xOff}, (o, base, len, scratch) -> unaryRun(fn, a, b, x, base[0], out, o, len));
     }
 
     /**
@@ -103,17 +103,12 @@ public final class Pointwise {
             return;
         }
         boolean aScalar = runs.step(0) == 0, bScalar = runs.step(1) == 0;
-        runs.forEach(new int[] {aOff, bOff}, new RunBody() {
-            final Broadcast ba = new Broadcast(), bb = new Broadcast();
-
-            @Override
-            public void run(int o, int[] base, int len) {
-                float[] av = a, bv = b;
-                int ao = base[0], bo = base[1];
-                if (aScalar) { av = ba.fill(a[ao], len); ao = 0; }
-                if (bScalar) { bv = bb.fill(b[bo], len); bo = 0; }
-                binaryRun(fn, av, ao, bv, bo, out, o, len);
-            }
+        runs.forEach(new int[] {aOff, bOff}, (o, base, len, scratch) -> {
+            float[] av = a, bv = b;
+            int ao = base[0], bo = base[1];
+            if (aScalar) { av = scratch[0].fill(a[ao], len); ao = 0; }
+            if (bScalar) { bv = scratch[1].fill(b[bo], len); bo = 0; }
+            binaryRun(fn, av, ao, bv, bo, out, o, len);
         });
     }
 
@@ -132,18 +127,13 @@ public final class Pointwise {
             return;
         }
         boolean aScalar = runs.step(0) == 0, bScalar = runs.step(1) == 0;
-        runs.forEach(new int[] {aOff, bOff}, new RunBody() {
-            final Broadcast ba = new Broadcast(), bb = new Broadcast();
-
-            @Override
-            public void run(int o, int[] base, int len) {
-                float[] av = a, bv = b;
-                int ao = base[0], bo = base[1];
-                if (aScalar) { av = ba.fill(a[ao], len); ao = 0; }
-                if (bScalar) { bv = bb.fill(b[bo], len); bo = 0; }
-                if (ga != null) gradientRun(fn, true, av, ao, bv, bo, g, ga, o, len);
-                if (gb != null) gradientRun(fn, false, av, ao, bv, bo, g, gb, o, len);
-            }
+        runs.forEach(new int[] {aOff, bOff}, (o, base, len, scratch) -> {
+            float[] av = a, bv = b;
+            int ao = base[0], bo = base[1];
+            if (aScalar) { av = scratch[0].fill(a[ao], len); ao = 0; }
+            if (bScalar) { bv = scratch[1].fill(b[bo], len); bo = 0; }
+            if (ga != null) gradientRun(fn, true, av, ao, bv, bo, g, ga, o, len);
+            if (gb != null) gradientRun(fn, false, av, ao, bv, bo, g, gb, o, len);
         });
     }
 
@@ -510,10 +500,13 @@ public final class Pointwise {
 
     // ------------------------------------------------------------------ layout
 
-    /** Body over one run: output offset, the operands' offsets, run length. */
+    /**
+     * Body over one run: output offset, the operands' offsets, run length, and the calling task's
+     * own broadcast buffers (one per operand; never shared between tasks).
+     */
     @FunctionalInterface
     interface RunBody {
-        void run(int outOff, int[] base, int len);
+        void run(int outOff, int[] base, int len, Broadcast[] scratch);
     }
 
     /** A per-task buffer holding one broadcast value, refilled only when the value changes. */
@@ -620,11 +613,13 @@ public final class Pointwise {
                     base[t] = o;
                 }
                 int[] at = new int[k];
+                Broadcast[] scratch = new Broadcast[k];
+                for (int t = 0; t < k; t++) scratch[t] = new Broadcast();
                 for (int u = lo; u < hi; u++) {
                     int piece = u % pieces;
                     int start = piece * CHUNK, len = Math.min(CHUNK, inner - start);
                     for (int t = 0; t < k; t++) at[t] = base[t] + start * steps[t];
-                    body.run(row * inner + start, at, len);
+                    body.run(row * inner + start, at, len, scratch);
                     if (piece == pieces - 1) {
                         row++;
                         for (int d = nd - 1; d >= 0; d--) {

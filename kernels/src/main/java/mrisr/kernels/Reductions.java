@@ -92,7 +92,8 @@ public final class Reductions {
         return total;
     }
 
-    private static float blockSum(float[] x, int off, int n) {
+    /** One block of {@link #sum}: {@code n ≤ BLOCK} elements in float, in the documented order. */
+    static float blockSum(float[] x, int off, int n) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i + 4 * L <= n; i += 4 * L) {
@@ -137,6 +138,74 @@ public final class Reductions {
             float d = x[off + i] - centre;
             s = Math.fma(d, d, s);
         }
+        return s;
+    }
+
+    /**
+     * Σ of {@code a[ao + i]·b[bo + i]} over {@code i < n} in the block order of {@link #sum}
+     * ({@code b == null} means 1, i.e. Σ a).
+     */
+    static double dot(float[] a, int ao, float[] b, int bo, int n) {
+        double total = 0;
+        for (int k = 0; k < n; k += BLOCK) {
+            int len = Math.min(BLOCK, n - k);
+            total += b == null ? blockSum(a, ao + k, len) : blockDot(a, ao + k, b, bo + k, len);
+        }
+        return total;
+    }
+
+    private static float blockDot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (; i + 4 * L <= n; i += 4 * L) {
+            a0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), a0);
+            a1 = FloatVector.fromArray(S, a, ao + i + L).fma(FloatVector.fromArray(S, b, bo + i + L), a1);
+            a2 = FloatVector.fromArray(S, a, ao + i + 2 * L).fma(FloatVector.fromArray(S, b, bo + i + 2 * L), a2);
+            a3 = FloatVector.fromArray(S, a, ao + i + 3 * L).fma(FloatVector.fromArray(S, b, bo + i + 3 * L), a3);
+        }
+        for (; i + L <= n; i += L) a0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), a0);
+        float s = lanes(a0.add(a1).add(a2.add(a3)));
+        for (; i < n; i++) s = Math.fma(a[ao + i], b[bo + i], s);
+        return s;
+    }
+
+    /**
+     * Σ of {@code g[go + i]·w[wo + i]·(x[xo + i] − centre)} over {@code i < n} in the block order of
+     * {@link #sum} ({@code w == null} means 1).
+     */
+    static double dotCentred(float[] g, int go, float[] w, int wo, float[] x, int xo, int n, float centre) {
+        double total = 0;
+        for (int k = 0; k < n; k += BLOCK) {
+            total += blockDotCentred(g, go + k, w, wo + k, x, xo + k, Math.min(BLOCK, n - k), centre);
+        }
+        return total;
+    }
+
+    private static float blockDotCentred(float[] g, int go, float[] w, int wo, float[] x, int xo, int n,
+            float centre) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0;
+        FloatVector c = FloatVector.broadcast(S, centre);
+        int i = 0;
+        if (w == null) {
+            for (; i + 2 * L <= n; i += 2 * L) {
+                a0 = FloatVector.fromArray(S, x, xo + i).sub(c).fma(FloatVector.fromArray(S, g, go + i), a0);
+                a1 = FloatVector.fromArray(S, x, xo + i + L).sub(c).fma(FloatVector.fromArray(S, g, go + i + L), a1);
+            }
+            for (; i + L <= n; i += L) a0 = FloatVector.fromArray(S, x, xo + i).sub(c).fma(FloatVector.fromArray(S, g, go + i), a0);
+        } else {
+            for (; i + 2 * L <= n; i += 2 * L) {
+                FloatVector gw0 = FloatVector.fromArray(S, g, go + i).mul(FloatVector.fromArray(S, w, wo + i));
+                FloatVector gw1 = FloatVector.fromArray(S, g, go + i + L).mul(FloatVector.fromArray(S, w, wo + i + L));
+                a0 = FloatVector.fromArray(S, x, xo + i).sub(c).fma(gw0, a0);
+                a1 = FloatVector.fromArray(S, x, xo + i + L).sub(c).fma(gw1, a1);
+            }
+            for (; i + L <= n; i += L) {
+                FloatVector gw = FloatVector.fromArray(S, g, go + i).mul(FloatVector.fromArray(S, w, wo + i));
+                a0 = FloatVector.fromArray(S, x, xo + i).sub(c).fma(gw, a0);
+            }
+        }
+        float s = lanes(a0.add(a1));
+        for (; i < n; i++) s = Math.fma(x[xo + i] - centre, w == null ? g[go + i] : g[go + i] * w[wo + i], s);
         return s;
     }
 

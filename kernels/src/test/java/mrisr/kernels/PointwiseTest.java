@@ -186,13 +186,19 @@ class PointwiseTest {
         int n = 5 * Pointwise.CHUNK + 11;
         float[] x = values(rnd, n, 0), y = values(rnd, n, 0), g = values(rnd, n, 0);
         int[] shape = {n}, unit = {1};
+        // a per-row scalar broadcast over many short rows: each task must use its own broadcast buffer
+        // (regression: a buffer shared between tasks gave thread-dependent results)
+        int rows = n / 7;
+        int[] rowShape = {rows, 7}, rowStrides = {7, 1}, perRow = {1, 0};
         Consumer<float[][]> run = out -> {
             Pointwise.unary(UnaryFn.GELU, 0, 0, shape, x, 0, unit, out[0]);
             Pointwise.unaryBackward(UnaryFn.SILU, 0, 0, n, x, out[0], g, out[1]);
             Pointwise.binary(BinaryFn.DIV, shape, x, 0, unit, y, 0, unit, out[2]);
             Pointwise.binaryBackward(BinaryFn.MAXIMUM, shape, x, 0, unit, y, 0, unit, out[2], g, out[3], out[4]);
+            Pointwise.binary(BinaryFn.ADD, rowShape, x, 0, rowStrides, y, 0, perRow, out[5]);
+            Pointwise.binaryBackward(BinaryFn.MUL, rowShape, x, 0, rowStrides, y, 0, perRow, out[5], g, out[6], out[7]);
         };
-        float[][] one = new float[5][n], two = new float[5][n];
+        float[][] one = new float[8][n], two = new float[8][n];
         int before = Parallel.threads();
         try {
             Parallel.setThreads(1);
@@ -202,7 +208,10 @@ class PointwiseTest {
         } finally {
             Parallel.setThreads(before);
         }
-        for (int k = 0; k < 5; k++) assertClose("result " + k, two[k], one[k], 0, 0);
+        for (int k = 0; k < 8; k++) assertClose("result " + k, two[k], one[k], 0, 0);
+        float[] twin = new float[n];
+        Strided.binary(BinaryFn.ADD, rowShape, x, 0, rowStrides, y, 0, perRow, twin);
+        assertClose("per-row broadcast", one[5], twin, 0, 0);
     }
 
     @Test
