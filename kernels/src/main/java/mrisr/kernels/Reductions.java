@@ -211,10 +211,14 @@ public final class Reductions {
 
     /** The lanes of {@code v} added in lane order. */
     static float lanes(FloatVector v) {
-        float[] t = new float[L];
-        v.intoArray(t, 0);
-        float s = t[0];
-        for (int i = 1; i < L; i++) s += t[i];
+        return lanes(v, new float[L]);
+    }
+
+    /** The lanes of {@code v} added in lane order, through the caller's {@code scratch} (≥ lanes long). */
+    static float lanes(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        float s = scratch[0];
+        for (int i = 1; i < L; i++) s += scratch[i];
         return s;
     }
 
