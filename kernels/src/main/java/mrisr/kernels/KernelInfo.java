@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class KernelInfo {
     /** The op families that have Vector API kernels (each with its scalar twin in {@code reference}). */
     public static final String VECTORISED =
-            "GEMM, pointwise unary/binary and their gradients, row sum/max, softmax, layer/group norm, attention";
+            "GEMM, pointwise unary/binary and their gradients, row sum/max, softmax, layer/group norm, attention,"
+                    + " nearest/linear interpolation";
 
     private KernelInfo() {}
 
