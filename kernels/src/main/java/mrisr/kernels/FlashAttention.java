@@ -415,8 +415,15 @@ public final class FlashAttention {
      */
     static void onlineSoftmax(float[] st, int ld, int i, float[] rowMax, float[] rowSum, float[] alpha) {
         FloatVector mOld = FloatVector.fromArray(S, rowMax, i);
-        FloatVector m = mOld;
-        for (int j = 0, p = i; j < KB; j++, p += ld) m = m.max(FloatVector.fromArray(S, st, p));
+        // four independent chains: max is order-independent, and one chain would wait on each max's latency
+        FloatVector m0 = mOld, m1 = mOld, m2 = mOld, m3 = mOld;
+        for (int j = 0, p = i; j < KB; j += 4, p += 4 * ld) {
+            m0 = m0.max(FloatVector.fromArray(S, st, p));
+            m1 = m1.max(FloatVector.fromArray(S, st, p + ld));
+            m2 = m2.max(FloatVector.fromArray(S, st, p + 2 * ld));
+            m3 = m3.max(FloatVector.fromArray(S, st, p + 3 * ld));
+        }
+        FloatVector m = m0.max(m1).max(m2.max(m3));
         VectorMask<Float> none = m.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY);
         FloatVector shift = m.blend(0f, none);
         FloatVector sum = FloatVector.zero(S);

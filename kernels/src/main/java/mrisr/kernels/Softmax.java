@@ -131,10 +131,14 @@ public final class Softmax {
 
     /** The maximum (NaN propagates, like the twin's {@code Math.max}). */
     private static float max(float[] x, int off, int n) {
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
         int i = 0;
-        for (int end = S.loopBound(n); i < end; i += L) m = m.max(FloatVector.fromArray(S, x, off + i));
-        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i + 2 * L <= n; i += 2 * L) {
+            m0 = m0.max(FloatVector.fromArray(S, x, off + i));
+            m1 = m1.max(FloatVector.fromArray(S, x, off + i + L));
+        }
+        for (; i + L <= n; i += L) m0 = m0.max(FloatVector.fromArray(S, x, off + i));
+        float r = m0.max(m1).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) r = Math.max(r, x[off + i]);
         return r;
     }
