@@ -157,7 +157,7 @@ public final class FlashAttention {
     private static final class Workspace {
         final int e, ev;
         final int ep, evp;              // E and Ev padded to the panel width
-        final float[] qt, dot;          // [E][QB], [Ev][QB]: transposed query / output-gradient rows
+        final float[] qt, dot, ot;      // [E][QB], [Ev][QB], [Ev][QB]: transposed q, dout, out rows
         final float[] qp, dop;          // [QB][ep], [QB][evp]: query / output-gradient rows, padded
         final float[] kp, vp;           // [KB][ep], [KB][evp]: key / value rows, padded
         final float[] st, dpt;          // [KB][QB]: transposed scores then P; dP then dS
@@ -172,6 +172,7 @@ public final class FlashAttention {
             evp = roundUp(ev, W);
             qt = new float[e * QB];
             dot = new float[ev * QB];
+            ot = new float[ev * QB];
             qp = new float[QB * ep];
             dop = new float[QB * evp];
             kp = new float[KB * ep];
@@ -283,9 +284,14 @@ public final class FlashAttention {
         int l = n.queries(), s = n.keys(), e = n.headDim(), ev = n.valueDim();
         int qbp = roundUp(l, W), ep = ws.ep, evp = ws.evp;
         queryBlock(q, gOut, lse, null, b * l, l, qbp, e, ev, scale, ws, true);
-        for (int i = 0; i < l; i++) {
-            int r = (b * l + i) * ev;
-            ws.deltaBlock[i] = (float) Reductions.dot(gOut, r, out, r, ev);
+        // δ_i = dO_i·O_i for all queries at once: down the columns of dOᵀ and Oᵀ, c in order per lane
+        packTransposed(out, b * l * ev, l, ev, 1f, ws.ot, qbp);
+        for (int i = 0; i < qbp; i += L) {
+            FloatVector d = FloatVector.zero(S);
+            for (int c = 0, p = i; c < ev; c++, p += qbp) {
+                d = FloatVector.fromArray(S, ws.dot, p).fma(FloatVector.fromArray(S, ws.ot, p), d);
+            }
+            d.intoArray(ws.deltaBlock, i);
         }
         boolean qDirect = e == ep, dDirect = ev == evp;
         Arrays.fill(ws.acc, 0, qbp * ep, 0f);
