@@ -10,6 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code -Dmrisr.kernels=scalar} forces the scalar reference kernels (for debugging).
  */
 public final class KernelInfo {
+    /** The op families that have Vector API kernels (each with its scalar twin in {@code reference}). */
+    public static final String VECTORISED =
+            "GEMM, pointwise unary/binary and their gradients, row sum/max, softmax, layer/group norm, attention,"
+                    + " nearest/linear interpolation";
+
     private KernelInfo() {}
 
     /** True when {@code -Dmrisr.kernels=scalar} asks for the scalar reference kernels. */
@@ -26,7 +31,7 @@ public final class KernelInfo {
     public static String describe() {
         VectorSpecies<Float> s = species();
         String path = scalarForced() ? "scalar reference (forced by -Dmrisr.kernels=scalar)"
-                : "Vector API for GEMM, scalar reference for the other ops";
+                : "Vector API for " + VECTORISED + "; scalar reference for the other ops";
         return "kernels: " + path + "; vector API " + s.vectorBitSize() + "-bit (" + s.length() + " float lanes); threads: "
                 + Parallel.threads() + "; JDK " + Runtime.version() + " on " + System.getProperty("os.arch");
     }
