@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import mrisr.sr.InputException;
 import mrisr.sr.methods.SrMethod;
+import mrisr.sr.methods.deq.DeqMethod;
 import mrisr.sr.nets.Architecture;
 import mrisr.sr.nets.NetworkMethod;
 import mrisr.sr.nets.SrModel;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
  * The options of {@code mrisr sr} for trained networks ({@code srcnn3d}, {@code edsr3d}):
  * {@code --model}, the sliding-window {@code --patch} and {@code --overlap}, and {@code --noise}
  * (the acquisition's noise level, compared with the model's training). A picocli mixin of
- * {@link SrCommand}.
+ * {@link SrCommand}. {@code --model} also gives {@code deq} its trained prior
+ * ({@link DeqMethod#withModel}).
  *
  * <p>Window sizes are given in voxels of the output (high-resolution) grid and converted to the
  * network's input grid: divided by {@code r} for sub-pixel networks (overlap rounded up), unchanged
@@ -26,7 +28,7 @@ final class NetworkOptions {
     static final int DEFAULT_PATCH = 96;
 
     @Option(names = "--model", paramLabel = "MODEL.safetensors",
-            description = "Trained network for the network methods (srcnn3d, edsr3d), made by 'mrisr train'.")
+            description = "Trained network for the network methods (srcnn3d, edsr3d), made by 'mrisr train'; for deq, its trained prior.")
     Path model;
 
     @Option(names = "--patch", paramLabel = "P",
@@ -57,10 +59,11 @@ final class NetworkOptions {
             throw new InputException("--noise " + noise + " must be a fraction >= 0 (e.g. 0.01 = 1%)");
         }
         if (!(m instanceof NetworkMethod network)) {
+            if (m instanceof DeqMethod && model != null && patch == null && overlap == null) return DeqMethod.withModel(model);
             String given = model != null ? "--model" : patch != null ? "--patch" : overlap != null ? "--overlap" : null;
             if (given != null) {
                 throw new InputException(given + " applies to the network methods (" + String.join(", ", Architecture.METHODS)
-                        + "), not to '" + m.name() + "'");
+                        + (given.equals("--model") ? ") and deq" : ")") + ", not to '" + m.name() + "'");
             }
             return m;
         }
