@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -67,8 +68,8 @@ import picocli.CommandLine.Spec;
             "      sub-pixel EDSR-3D for 2,2,2 on brain phantoms, validated on a held-out phantom",
             "  mrisr train --method srcnn3d --data hr-volumes/ --factor 1,1,4 --profile rect --noise 0.01 --steps 3000",
             "      pre-upsampling SRCNN-3D for 4 mm rect slices with 1%% noise on your own NIfTI volumes",
-            "  mrisr train --method edsr3d --data phantom --resume edsr3d.ckpt.safetensors",
-            "      continue an interrupted run where its last checkpoint left off",
+            "  mrisr train --resume edsr3d.ckpt.safetensors",
+            "      continue an interrupted run where its last checkpoint left off (same options, same result)",
             "  mrisr sr --in lr.nii.gz --out sr.nii.gz --method edsr3d --model edsr3d.safetensors",
             "      use the model"})
 public final class TrainCommand implements Callable<Integer> {
@@ -118,20 +119,20 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Where the network upsamples (default: subpixel when all factors are equal, else pre).")
     String upsampling;
 
-    @Option(names = "--features", paramLabel = "C", description = "Channels (default: srcnn3d 32, edsr3d 16).")
+    @Option(names = "--features", paramLabel = "C", description = "Channels (default: srcnn3d 32, edsr3d 8).")
     Integer features;
 
-    @Option(names = "--blocks", paramLabel = "B", description = "Residual blocks of edsr3d (default: 3).")
+    @Option(names = "--blocks", paramLabel = "B", description = "Residual blocks of edsr3d (default: 2).")
     Integer blocks;
 
     @Option(names = "--patch", paramLabel = "P",
-            description = "Edge of a high-resolution training patch in voxels, rounded up to a multiple of the factors (default: 32).")
+            description = "Edge of a high-resolution training patch in voxels, rounded up to a multiple of the factors (default: 24).")
     Integer patch;
 
     @Option(names = "--batch", paramLabel = "N", description = "Patches per step (default: 4).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate, decayed by a cosine to 1%% of it (default: 1e-3).")
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate, decayed by a cosine to 1%% of it (default: 3e-3).")
     Double lr;
 
     @Option(names = "--loss", paramLabel = "l1|mse|charbonnier", description = "Training loss on the residual (default: l1).")
@@ -198,7 +199,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new Progress(err, System.console() != null, "train");
+        Progress progress = new Progress(err, System.console() != null && System.console().isTerminal(), "train");
+        if (checkpointEvery < 1) throw new InputException("--checkpoint-every " + checkpointEvery + " must be >= 1");
+        if (validateEvery < 1) throw new InputException("--validate-every " + validateEvery + " must be >= 1");
+        if (stopAfter != null && stopAfter < 1) throw new InputException("--stop-after " + stopAfter + " must be >= 1");
         Checkpoint from = null;
         Map<String, String> saved = Map.of();
         if (resume != null) {
@@ -208,14 +212,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Settings s = settings(saved);
         TrainingDegradation degradation = new TrainingDegradation(s.factors(), s.profile(), s.noise(), s.rician());
-        Path modelOut = out != null ? out : Path.of(s.method() + ".safetensors");
+        Path modelOut = out != null ? out : defaultOut(s.method());
         checkParent("--out", modelOut);
         Path ckpt = checkpoint != null ? checkpoint : resume != null ? resume : sibling(modelOut, ".ckpt.safetensors");
         checkParent("--checkpoint", ckpt);
         Path logFile = log != null ? log : sibling(modelOut, ".train.jsonl");
         checkParent("--log", logFile);
-        if (checkpointEvery < 1) throw new InputException("--checkpoint-every " + checkpointEvery + " must be >= 1");
-        if (validateEvery < 1) throw new InputException("--validate-every " + validateEvery + " must be >= 1");
 
         Architecture arch = new Architecture(s.method(), s.upsampling(), s.factors(), s.features(), s.blocks(), 1);
         TrainingSet set = s.data().equals("phantom")
@@ -224,7 +226,7 @@ public final class TrainCommand implements Callable<Integer> {
         for (String note : set.notes()) progress.message("note: " + note);
         int[] lrPatch = lrPatch(arch, s.patch());
         PatchSampler trainSampler = new PatchSampler(set.training(), degradation, lrPatch, true);
-        PatchSampler valSampler = new PatchSampler(java.util.List.of(set.validation()), degradation, lrPatch, false);
+        PatchSampler valSampler = new PatchSampler(List.of(set.validation()), degradation, lrPatch, false);
         long totalSteps = s.steps();
         if (epochs != null) {
             long perEpoch = stepsPerEpoch(set.trainingVoxels(), s.batch(), trainSampler.hrPatch());
@@ -253,10 +255,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .steps(totalSteps).seed(s.seed()).schedule(new CosineAnnealingLR((int) Math.min(totalSteps, Integer.MAX_VALUE), s.lr() / 100))
                     .checkpoint(ckpt, checkpointEvery).log(jsonl).progress(progress)
                     .validation(validation, validateEvery).metadata(meta);
-            if (stopAfter != null) {
-                if (stopAfter < 1) throw new InputException("--stop-after " + stopAfter + " must be >= 1");
-                builder.stopAfter(stopAfter);
-            }
+            if (stopAfter != null) builder.stopAfter(stopAfter);
             Trainer trainer = builder.build();
             result = from == null ? trainer.run() : trainer.resume(from);
         } catch (NonFiniteLossException e) {
@@ -296,7 +295,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Architecture.METHODS.contains(m)) {
             throw new InputException("--method '" + m + "' is not a network; expected one of " + String.join(", ", Architecture.METHODS));
         }
-        String d = pick("--data", data, saved.get("train.data"), null);
+        String d = pick("--data", data == null || data.equals("phantom") ? data : Path.of(data).toAbsolutePath().normalize().toString(),
+                saved.get("train.data"), null);
         if (d == null) throw new InputException("--data is required: a directory of NIfTI volumes or 'phantom'");
         if (steps != null && epochs != null) throw new InputException("give --steps or --epochs, not both");
         if (epochs != null && epochs < 1) throw new InputException("--epochs " + epochs + " must be >= 1");
@@ -315,11 +315,11 @@ public final class TrainCommand implements Callable<Integer> {
         Architecture defaults = Architecture.defaults(m, up, f);
         int feat = Integer.parseInt(pick("--features", str(features), saved.get("train.features"), Integer.toString(defaults.features())));
         int bl = Integer.parseInt(pick("--blocks", str(blocks), saved.get("train.blocks"), Integer.toString(defaults.blocks())));
-        int p = Integer.parseInt(pick("--patch", str(patch), saved.get("train.patch"), "32"));
+        int p = Integer.parseInt(pick("--patch", str(patch), saved.get("train.patch"), "24"));
         if (p < 1) throw new InputException("--patch " + p + " must be >= 1");
         int b = Integer.parseInt(pick("--batch", str(batch), saved.get("train.batch"), "4"));
         if (b < 1) throw new InputException("--batch " + b + " must be >= 1");
-        double rate = Double.parseDouble(pick("--lr", lr == null ? null : lr.toString(), saved.get("train.lr"), "0.001"));
+        double rate = Double.parseDouble(pick("--lr", lr == null ? null : lr.toString(), saved.get("train.lr"), "0.003"));
         if (!(rate > 0) || Double.isInfinite(rate)) throw new InputException("--lr " + rate + " must be a finite number > 0");
         String l = pick("--loss", loss == null ? null : loss.trim().toLowerCase(Locale.ROOT), saved.get("train.loss"), "l1");
         lossOf(l);
@@ -398,6 +398,17 @@ public final class TrainCommand implements Callable<Integer> {
     static long stepsPerEpoch(long voxels, int batch, int[] hrPatch) {
         long perStep = (long) batch * hrPatch[0] * hrPatch[1] * hrPatch[2];
         return Math.max(1, (voxels + perStep - 1) / perStep);
+    }
+
+    /** {@code NAME.safetensors} beside a {@code NAME.ckpt.safetensors} being resumed, else {@code METHOD.safetensors}. */
+    private Path defaultOut(String method) {
+        if (resume != null) {
+            String name = Objects.requireNonNull(resume.getFileName(), "checkpoint file name").toString();
+            if (name.endsWith(".ckpt.safetensors")) {
+                return resume.resolveSibling(name.substring(0, name.length() - ".ckpt.safetensors".length()) + ".safetensors");
+            }
+        }
+        return Path.of(method + ".safetensors");
     }
 
     private static Path sibling(Path model, String suffix) {

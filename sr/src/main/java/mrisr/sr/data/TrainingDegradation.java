@@ -1,5 +1,6 @@
 package mrisr.sr.data;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,9 @@ import mrisr.sr.physics.SliceProfile;
  * @param rician  Rician instead of Gaussian noise (needs {@code noise > 0})
  */
 public record TrainingDegradation(int[] factors, SliceProfile.Kind profile, double noise, boolean rician) {
+    /** Low-resolution voxels of margin for the B-spline prefilter (see {@link #margin}). */
+    public static final int SPLINE_MARGIN = 8;
+
     /** Validates and copies. */
     public TrainingDegradation {
         if (factors == null || factors.length != 3) throw new TrainingDataException("need 3 integer factors");
@@ -80,9 +84,6 @@ public record TrainingDegradation(int[] factors, SliceProfile.Kind profile, doub
         return (int) Math.ceil(supportVoxels / f) + 1 + SPLINE_MARGIN;
     }
 
-    /** Low-resolution voxels of margin for the B-spline prefilter. */
-    public static final int SPLINE_MARGIN = 8;
-
     /** Model-file metadata: {@code factor}, {@code profile}, {@code noise}, {@code rician}. */
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -93,7 +94,23 @@ public record TrainingDegradation(int[] factors, SliceProfile.Kind profile, doub
         return m;
     }
 
-    /** One line, e.g. {@code factor 2,2,2, gaussian profile, noise 0}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainingDegradation d && Arrays.equals(d.factors, factors) && d.profile == profile
+                && Double.compare(d.noise, noise) == 0 && d.rician == rician;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(factors) * 31 + profile.hashCode() * 7 + Double.hashCode(noise) + (rician ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** One line, e.g. {@code factor 2,2,2, gaussian profile, no noise}. */
     public String describe() {
         return "factor " + factors[0] + "," + factors[1] + "," + factors[2] + ", " + profile.cliName() + " profile, "
                 + (noise == 0 ? "no noise" : (rician ? "Rician" : "Gaussian") + " noise " + String.format(Locale.ROOT, "%g", noise));

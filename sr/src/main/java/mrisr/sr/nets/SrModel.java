@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +42,7 @@ import mrisr.sr.volume.Volume;
  *
  * <pre>{@code
  * SrModel m = SrModel.load(Path.of("edsr3d.safetensors"));
- * Volume sr = m.superResolve(lr, SrContext.of(2, 2, 2), 48, m.defaultOverlap());
+ * Volume sr = m.superResolve(lr, SrContext.of(2, 2, 2), 48, m.defaultOverlap());   // 48³ input-voxel tiles
  * }</pre>
  */
 public final class SrModel {
@@ -49,8 +50,6 @@ public final class SrModel {
     public static final String FORMAT_KEY = "mrisr.model";
     /** The format version written and read. */
     public static final String FORMAT = "1";
-    /** Default sliding-window tile edge in input voxels. */
-    public static final int DEFAULT_PATCH = 48;
 
     private final Architecture architecture;
     private final TrainingDegradation degradation;
@@ -94,7 +93,7 @@ public final class SrModel {
 
     /** The training notes (unmodifiable). */
     public Map<String, String> notes() {
-        return java.util.Collections.unmodifiableMap(notes);
+        return Collections.unmodifiableMap(notes);
     }
 
     /** A copy with {@code extra} notes added (the network is shared). */

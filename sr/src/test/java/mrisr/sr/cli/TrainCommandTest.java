@@ -97,7 +97,7 @@ class TrainCommandTest {
         assertThat(first.out()).contains("2 of 4 steps").contains("paused after step 2; continue with: mrisr train --resume " + ckpt);
         assertThat(Checkpoint.read(ckpt).step()).isEqualTo(2);
 
-        CliRunner second = CliRunner.run("train", "--resume", ckpt.toString(), "--out", dir.resolve("p.safetensors").toString());
+        CliRunner second = CliRunner.run("train", "--resume", ckpt.toString()); // writes p.safetensors beside p.ckpt.safetensors
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.out()).contains("4 of 4 steps");
         List<float[]> resumed = weights(dir.resolve("p.safetensors"));
@@ -112,7 +112,7 @@ class TrainCommandTest {
         assertThat(run(tiny("--stop-after", "1")).exitCode()).isZero();
         CliRunner r = CliRunner.run("train", "--resume", dir.resolve("m.ckpt.safetensors").toString(), "--lr", "0.5");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("--resume " + dir.resolve("m.ckpt.safetensors") + " continues a run with --lr 0.001, but --lr 0.5 was given");
+        assertThat(r.err()).contains("--resume " + dir.resolve("m.ckpt.safetensors") + " continues a run with --lr 0.003, but --lr 0.5 was given");
     }
 
     /** A learning rate that overflows float32 makes the parameters non-finite at once: stopped, no model written. */
@@ -170,6 +170,6 @@ class TrainCommandTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--method", "--data", "--steps", "--epochs", "--resume", "--factor", "--profile", "--noise",
                 "--patch", "--batch", "--lr", "--seed", "mrisr train --method edsr3d --data phantom --out edsr3d.safetensors",
-                "--resume edsr3d.ckpt.safetensors");
+                "mrisr train --resume edsr3d.ckpt.safetensors");
     }
 }
