@@ -62,11 +62,6 @@ public final class Demo {
         this.log = log;
     }
 
-    /** All registered methods. */
-    public static List<SrMethod> allMethods() {
-        return Methods.all();
-    }
-
     /**
      * Simulates, super-resolves and scores one volume; writes {@code outDir/name/*.nii.gz} and the
      * figure. The truth is cropped at the far end of k so that its slice count is a multiple of 4.
@@ -90,7 +85,8 @@ public final class Demo {
 
         List<Row> rows = new ArrayList<>();
         List<float[]> outputs = new ArrayList<>();
-        SrContext ctx = SrContext.of(FACTORS[0], FACTORS[1], FACTORS[2]);
+        SrContext ctx = SrContext.of(FACTORS[0], FACTORS[1], FACTORS[2]).withDegradation(degradation)
+                .withProgress(line -> step(name + ": " + line));
         for (SrMethod m : methods) {
             step(name + ": running " + m.name());
             long t0 = System.nanoTime();
