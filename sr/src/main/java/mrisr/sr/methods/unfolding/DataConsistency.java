@@ -32,10 +32,12 @@ import mrisr.sr.physics.LinearOperator;
  *       — which is the case of every image-space {@code Degradation} without motion or bias field
  *       whose factors are integers dividing the high-resolution grid (what {@code mrisr degrade}
  *       produces), at twice the FFT length along those axes;</li>
- *   <li>{@link Solver#CONJUGATE_GRADIENTS} otherwise (k-space truncation with windows, zero or partial
- *       boundaries, non-integer factors, rigid motion, bias fields), to a relative residual of
+ *   <li>{@link Solver#CONJUGATE_GRADIENTS} otherwise (zero or partial boundaries, grids the factor does
+ *       not divide, non-integer factors, rigid motion, bias fields), to a relative residual of
  *       {@value #DEFAULT_CG_TOLERANCE} within {@value #DEFAULT_CG_ITERATIONS} iterations.</li>
  * </ul>
+ * K-space truncation by an integer factor, windowed or not, keeps a band inside one alias block and
+ * is a circulant sampling too: it is recognised and solved in closed form.
  * The closed form costs two FFTs of the (extended) volume along the filtered axes and is exact up to
  * float32 rounding; conjugate gradients cost {@code 2·iterations} operator applications.
  *

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
-import mrisr.engine.Grad;
 import mrisr.engine.Tensor;
 import mrisr.engine.cpu.CpuBackend;
 import mrisr.sr.InputException;
@@ -39,8 +38,8 @@ import mrisr.sr.volume.Volume;
  *
  * <p><b>With a model</b> ({@link #withModel}) the stages are the learned ones of
  * {@link UnfoldedNetwork} (learned {@code μ_k}, {@code λ_k} and CNN priors, trained by
- * {@link UnfoldedTraining}); the whole volume goes through each stage at once, since data
- * consistency couples all voxels.
+ * {@link UnfoldedTraining}); data consistency runs on the whole volume (it couples all voxels), the
+ * CNN priors on tiles of {@value #PRIOR_TILE}³ voxels with a margin of their receptive field.
  *
  * <p>Intensities are divided by {@code max|y|} before the stages and multiplied back after. Results
  * do not depend on the thread count.
@@ -59,6 +58,8 @@ public final class Unfolded implements RegularizedMethod {
     public static final double DEFAULT_RHO_FIRST = 0.1;
     /** {@code μ_K/γ_H} of the default schedule. */
     public static final double DEFAULT_RHO_LAST = 10;
+    /** Tile edge (voxels) of the learned priors at inference: bounds the CNN's working memory on whole volumes. */
+    public static final int PRIOR_TILE = 64;
     /** Dual iterations of the TV proximal step per stage. */
     public static final int TV_ITERATIONS = 20;
 
@@ -157,11 +158,9 @@ public final class Unfolded implements RegularizedMethod {
     }
 
     private Tensor learned(DataConsistency dc, Tensor y, Tensor x0, Consumer<String> progress) {
-        try (var g = Grad.off()) {
-            Tensor x = model.network().forward(y, x0, dc);
-            progress.accept(name() + ": " + model.hyper().stages() + " learned stages done");
-            return x;
-        }
+        Tensor x = model.network().reconstruct(y, x0, dc, PRIOR_TILE);
+        progress.accept(name() + ": " + model.hyper().stages() + " learned stages done");
+        return x;
     }
 
     /**

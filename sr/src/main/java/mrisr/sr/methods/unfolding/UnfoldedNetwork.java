@@ -52,6 +52,8 @@ public final class UnfoldedNetwork extends Module {
     public static final int MAX_STAGES = 64;
     /** The most hidden channels a stage prior may have. */
     public static final int MAX_FEATURES = 256;
+    /** Receptive-field radius of a stage prior in voxels: three 3³ convolutions. */
+    public static final int PRIOR_HALO = 3;
     /** Initial {@code λ_k} of every stage. */
     public static final double INITIAL_LAMBDA = 0.05;
 
@@ -147,6 +149,29 @@ public final class UnfoldedNetwork extends Module {
      * @return {@code x_K} on {@code H}'s input grid, {@code lr}'s rank, in {@code lr}'s units
      */
     public Tensor forward(Tensor lr, Tensor x0, DataConsistency dc) {
+        return run(lr, x0, dc, UnfoldingStage::forward);
+    }
+
+    /**
+     * {@code x_K} for inference: no graph is recorded and each prior runs on tiles of at most
+     * {@code tile} voxels per axis, each read with a margin of {@value #PRIOR_HALO} voxels (the
+     * receptive-field radius of the three 3³ convolutions), so memory stays bounded on whole volumes
+     * and the result equals {@link #forward(Tensor, Tensor, DataConsistency)} up to float32 rounding.
+     *
+     * @param tile tile edge in voxels (≥ 1)
+     */
+    public Tensor reconstruct(Tensor lr, Tensor x0, DataConsistency dc, int tile) {
+        if (tile < 1) throw new IllegalArgumentException("unfolded network: tile = " + tile + ", must be >= 1");
+        try (var g = Grad.off()) {
+            return run(lr, x0, dc, (stage, z) -> tiled(stage, z, tile));
+        }
+    }
+
+    private interface PriorStep {
+        Tensor apply(UnfoldingStage stage, Tensor z);
+    }
+
+    private Tensor run(Tensor lr, Tensor x0, DataConsistency dc, PriorStep prior) {
         int[] n = dc.operator().inputShape(), m = dc.operator().outputShape();
         boolean single = lr.dim() == 3;
         Tensor y = single ? lr.reshape(1, 1, m[0], m[1], m[2]) : lr;
@@ -177,10 +202,41 @@ public final class UnfoldedNetwork extends Module {
         for (UnfoldingStage stage : stages) {
             Tensor mu = stage.mu(gain);
             Tensor z = dc.apply(hty.add(x.mul(mu)), mu);
-            x = stage.forward(z);
+            x = prior.apply(stage, z);
         }
         x = x.mul(forward);
         return single ? x.reshape(n) : x;
+    }
+
+    /** {@code stage.forward(z)} for {@code z : [N, 1, n₀, n₁, n₂]}, tile by tile. */
+    private static Tensor tiled(UnfoldingStage stage, Tensor z, int tile) {
+        int[] s = z.shape();
+        if (s[2] <= tile && s[3] <= tile && s[4] <= tile) return stage.forward(z);
+        int n0 = s[2], n1 = s[3], n2 = s[4], voxels = n0 * n1 * n2;
+        float[] out = new float[Math.multiplyExact(s[0], voxels)];
+        for (int b = 0; b < s[0]; b++) {
+            Tensor sample = z.narrow(0, b, 1);
+            for (int o0 = 0; o0 < n0; o0 += tile) {
+                for (int o1 = 0; o1 < n1; o1 += tile) {
+                    for (int o2 = 0; o2 < n2; o2 += tile) {
+                        int[] lo = {Math.max(0, o0 - PRIOR_HALO), Math.max(0, o1 - PRIOR_HALO), Math.max(0, o2 - PRIOR_HALO)};
+                        int[] hi = {Math.min(n0, o0 + tile + PRIOR_HALO), Math.min(n1, o1 + tile + PRIOR_HALO), Math.min(n2, o2 + tile + PRIOR_HALO)};
+                        Tensor piece = sample.narrow(2, lo[0], hi[0] - lo[0]).narrow(3, lo[1], hi[1] - lo[1]).narrow(4, lo[2], hi[2] - lo[2])
+                                .contiguous();
+                        float[] r = CpuBackend.denseData(stage.forward(piece));
+                        int e1 = hi[1] - lo[1], e2 = hi[2] - lo[2];
+                        int c0 = Math.min(n0, o0 + tile), c1 = Math.min(n1, o1 + tile), c2 = Math.min(n2, o2 + tile);
+                        for (int i = o0; i < c0; i++) {
+                            for (int j = o1; j < c1; j++) {
+                                System.arraycopy(r, ((i - lo[0]) * e1 + (j - lo[1])) * e2 + (o2 - lo[2]), out,
+                                        b * voxels + (i * n1 + j) * n2 + o2, c2 - o2);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return CpuBackend.wrap(out, s);
     }
 
     private static Tensor scaleTensor(float[] scale, boolean inverse) {

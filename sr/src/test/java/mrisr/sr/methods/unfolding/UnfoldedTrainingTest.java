@@ -171,6 +171,25 @@ class UnfoldedTrainingTest {
                 .hasMessageContaining(garbage.toString());
     }
 
+    /** Inference with tiled priors equals the whole-volume forward pass (the halo covers the receptive field). */
+    @Test
+    void tiledInferenceMatchesTheWholeVolumeForward() {
+        UnfoldedTraining t = UnfoldedTraining.create(new UnfoldedTraining.Hyper(2, 3), new Rng(Testing.SEED + 8));
+        TrainingTesting.randomiseLastLayers(t, Testing.SEED + 9);
+        int[] hr = {11, 12, 16};
+        LinearOperator h = Degradation.builder().factors(1, 1, 4).build().operator(hr, new double[] {1, 1, 1});
+        Tensor lr = h.apply(Testing.ellipsoids(hr, Testing.SEED + 10).data());
+        DataConsistency dc = DataConsistency.of(h);
+        float[] whole;
+        try (var g = Grad.off()) {
+            whole = t.network().forward(lr, null, dc).toArray();
+        }
+        for (int tile : new int[] {4, 7, 64}) {
+            float[] tiled = t.network().reconstruct(lr, null, dc, tile).toArray();
+            assertThat(Testing.relativeError(tiled, Testing.toDouble(whole))).as("tile %d", tile).isLessThan(1e-5);
+        }
+    }
+
     @Test
     void boundNetworkSharesParametersAndUnboundForwardExplains() {
         UnfoldedTraining t = UnfoldedTraining.create(new UnfoldedTraining.Hyper(2, 2), new Rng(Testing.SEED + 7));
