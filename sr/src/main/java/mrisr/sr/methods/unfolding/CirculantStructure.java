@@ -102,9 +102,8 @@ final class CirculantStructure {
             for (int i = 0; i < n[a]; i++) unfolded[a][Math.floorMod(i - c[a] * f[a], grid[a])] = rows[a][i];
         }
         CirculantSampling extended = CirculantSampling.of("mirror-extended model of " + h.name(), grid, f, unfolded);
-        FourierSolver solver = new FourierSolver(extended, mirrored);
         double mirrorMismatch = mismatch(restricted(extended, n, m, CpuBackend.denseData(x)), hx);
-        if (mirrorMismatch <= MATCH_TOLERANCE) return new Result(solver, null);
+        if (mirrorMismatch <= MATCH_TOLERANCE) return new Result(new FourierSolver(extended, mirrored), null);
         return fail(String.format(Locale.ROOT, "not a separable circulant sampling: a circular model misses H x by %.2g and a"
                 + " mirrored one by %.2g (relative, random probe; tolerance %.0e)", mismatch, mirrorMismatch, MATCH_TOLERANCE));
     }
