@@ -41,7 +41,7 @@ sealed interface KernelSpec {
         return 0;
     }
 
-    /** The kernel path that runs this op, as {@link KernelPaths} reports it. */
+    /** The kernel path that runs this op, as {@link KernelInfo#path} reports it. */
     String kernel();
 
     /** Parameters for the peer script: {@code kind} plus the shape. */
@@ -69,7 +69,7 @@ sealed interface KernelSpec {
 
         @Override
         public String kernel() {
-            return KernelPaths.gemm();
+            return KernelInfo.path(KernelInfo.Family.GEMM);
         }
 
         @Override
@@ -122,7 +122,7 @@ sealed interface KernelSpec {
 
         @Override
         public String kernel() {
-            return KernelPaths.convolution();
+            return KernelInfo.path(KernelInfo.Family.CONVOLUTION);
         }
 
         @Override
@@ -193,7 +193,7 @@ sealed interface KernelSpec {
 
         @Override
         public String kernel() {
-            return KernelPaths.attention();
+            return KernelInfo.path(KernelInfo.Family.ATTENTION);
         }
 
         @Override
@@ -246,7 +246,7 @@ sealed interface KernelSpec {
 
         @Override
         public String kernel() {
-            return KernelPaths.interpolate();
+            return KernelInfo.path(KernelInfo.Family.INTERPOLATION);
         }
 
         @Override
@@ -285,7 +285,7 @@ sealed interface KernelSpec {
 
         @Override
         public String kernel() {
-            return KernelPaths.fft();
+            return KernelInfo.path(KernelInfo.Family.FFT);
         }
 
         @Override
@@ -325,7 +325,7 @@ sealed interface KernelSpec {
 
         @Override
         public String kernel() {
-            return KernelPaths.convolution();
+            return KernelInfo.path(KernelInfo.Family.CONVOLUTION);
         }
 
         @Override
@@ -346,34 +346,5 @@ sealed interface KernelSpec {
         m.put("kind", kind);
         for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
         return m;
-    }
-
-    /**
-     * The kernel path each op family takes, for the report's "kernel" column. {@link KernelInfo}
-     * describes the paths in one line; this splits that description by family and must follow it
-     * when a family gains a fast kernel.
-     */
-    final class KernelPaths {
-        private KernelPaths() {}
-
-        static String gemm() {
-            return KernelInfo.scalarForced() ? "scalar reference" : "vector " + KernelInfo.species().vectorBitSize() + "-bit";
-        }
-
-        static String convolution() {
-            return "scalar reference";
-        }
-
-        static String attention() {
-            return "scalar reference";
-        }
-
-        static String interpolate() {
-            return "scalar reference";
-        }
-
-        static String fft() {
-            return "JTransforms";
-        }
     }
 }

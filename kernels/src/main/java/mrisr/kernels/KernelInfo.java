@@ -10,6 +10,27 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code -Dmrisr.kernels=scalar} forces the scalar reference kernels (for debugging).
  */
 public final class KernelInfo {
+    /** Op families, for reporting which kernel path each one runs. */
+    public enum Family {
+        GEMM("GEMM", true),
+        CONVOLUTION("convolution", true),
+        POINTWISE("pointwise unary/binary and their gradients", true),
+        REDUCTION("row sum/max", true),
+        NORMALIZATION("softmax, layer/group norm", true),
+        ATTENTION("attention", true),
+        INTERPOLATION("nearest/linear interpolation", true),
+        POOLING("pooling", false),
+        FFT("FFT", false);
+
+        final String label;
+        final boolean vectorised;
+
+        Family(String label, boolean vectorised) {
+            this.label = label;
+            this.vectorised = vectorised;
+        }
+    }
+
     private KernelInfo() {}
 
     /** True when {@code -Dmrisr.kernels=scalar} asks for the scalar reference kernels. */
@@ -22,11 +43,26 @@ public final class KernelInfo {
         return FloatVector.SPECIES_PREFERRED;
     }
 
+    /**
+     * The kernel path one family runs: {@code "vector 512-bit"}, {@code "scalar reference"}, or
+     * {@code "JTransforms"} for the FFT.
+     */
+    public static String path(Family family) {
+        if (family == Family.FFT) return "JTransforms";
+        return family.vectorised && !scalarForced() ? "vector " + species().vectorBitSize() + "-bit" : "scalar reference";
+    }
+
     /** One line: kernel path, vector width, threads, JDK and CPU architecture. */
     public static String describe() {
         VectorSpecies<Float> s = species();
+        StringBuilder vectorised = new StringBuilder();
+        for (Family f : Family.values()) {
+            if (!f.vectorised) continue;
+            if (vectorised.length() > 0) vectorised.append(", ");
+            vectorised.append(f.label);
+        }
         String path = scalarForced() ? "scalar reference (forced by -Dmrisr.kernels=scalar)"
-                : "Vector API for GEMM, scalar reference for the other ops";
+                : "Vector API for " + vectorised + "; scalar reference for the other ops";
         return "kernels: " + path + "; vector API " + s.vectorBitSize() + "-bit (" + s.length() + " float lanes); threads: "
                 + Parallel.threads() + "; JDK " + Runtime.version() + " on " + System.getProperty("os.arch");
     }

@@ -2,6 +2,7 @@ package mrisr.engine.cpu;
 
 import mrisr.engine.AttentionBackend;
 import mrisr.engine.Tensor;
+import mrisr.kernels.FlashAttention;
 import mrisr.kernels.reference.AttentionReference;
 
 /** CPU implementation of {@link AttentionBackend} over the kernels in {@code mrisr.kernels}. */
@@ -15,7 +16,7 @@ final class CpuAttentionBackend implements AttentionBackend {
         AttentionReference.Sizes n = sizes(q, k, v);
         Tensor out = CpuBackend.empty("scaled_dot_product_attention", n.batch(), n.queries(), n.valueDim());
         Tensor lse = CpuBackend.empty("scaled_dot_product_attention log-sum-exp", n.batch(), n.queries());
-        AttentionReference.forward(n, CpuBackend.denseData(q), CpuBackend.denseData(k), CpuBackend.denseData(v), scale,
+        FlashAttention.forward(n, CpuBackend.denseData(q), CpuBackend.denseData(k), CpuBackend.denseData(v), scale,
                 mask(mask, n.batch()), CpuBackend.data(out), CpuBackend.data(lse));
         return new Tensor[] {out, lse};
     }
@@ -28,7 +29,7 @@ final class CpuAttentionBackend implements AttentionBackend {
         Tensor gq = needQ ? CpuBackend.empty(what, q.shape()) : null;
         Tensor gk = needK ? CpuBackend.empty(what, k.shape()) : null;
         Tensor gv = needV ? CpuBackend.empty(what, v.shape()) : null;
-        AttentionReference.backward(n, CpuBackend.denseData(q), CpuBackend.denseData(k), CpuBackend.denseData(v),
+        FlashAttention.backward(n, CpuBackend.denseData(q), CpuBackend.denseData(k), CpuBackend.denseData(v),
                 scale, mask(mask, n.batch()), CpuBackend.denseData(out), CpuBackend.denseData(logSumExp),
                 CpuBackend.denseData(gradOutput), gq == null ? null : CpuBackend.data(gq),
                 gk == null ? null : CpuBackend.data(gk), gv == null ? null : CpuBackend.data(gv));

@@ -15,12 +15,18 @@ import mrisr.engine.ShapeException;
 import mrisr.engine.Storage;
 import mrisr.engine.Tensor;
 import mrisr.kernels.BinaryFn;
+import mrisr.kernels.Pointwise;
+import mrisr.kernels.Reductions;
 import mrisr.kernels.Sgemm;
 import mrisr.kernels.UnaryFn;
 import mrisr.kernels.reference.Reduce;
 import mrisr.kernels.reference.Strided;
 
-/** The CPU backend: heap float arrays and the kernels of {@code mrisr.kernels}. */
+/**
+ * The CPU backend: heap float arrays and the kernels of {@code mrisr.kernels} (the Vector API kernels,
+ * which fall back to their scalar twins in {@code mrisr.kernels.reference} for layouts they do not
+ * cover and under {@code -Dmrisr.kernels=scalar}).
+ */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
 
@@ -102,21 +108,21 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor unary(UnaryFn fn, float a, float b, Tensor x) {
         Tensor out = empty(fn.name().toLowerCase(java.util.Locale.ROOT), x.shape());
-        Strided.unary(fn, a, b, x.shape(), data(x), x.offset(), x.strides(), data(out));
+        Pointwise.unary(fn, a, b, x.shape(), data(x), x.offset(), x.strides(), data(out));
         return out;
     }
 
     @Override
     public Tensor unaryBackward(UnaryFn fn, float a, float b, Tensor x, Tensor y, Tensor g) {
         Tensor out = empty(fn.name().toLowerCase(java.util.Locale.ROOT) + " backward", x.shape());
-        Strided.unaryBackward(fn, a, b, x.numel(), denseData(x), denseData(y), denseData(g), data(out));
+        Pointwise.unaryBackward(fn, a, b, x.numel(), denseData(x), denseData(y), denseData(g), data(out));
         return out;
     }
 
     @Override
     public Tensor binary(BinaryFn fn, Tensor a, Tensor b) {
         Tensor out = empty(fn.name().toLowerCase(java.util.Locale.ROOT), a.shape());
-        Strided.binary(fn, a.shape(), data(a), a.offset(), a.strides(), data(b), b.offset(), b.strides(), data(out));
+        Pointwise.binary(fn, a.shape(), data(a), a.offset(), a.strides(), data(b), b.offset(), b.strides(), data(out));
         return out;
     }
 
@@ -126,7 +132,7 @@ public final class CpuBackend implements Backend {
         String what = fn.name().toLowerCase(java.util.Locale.ROOT) + " backward";
         Tensor ga = needA ? empty(what, a.shape()) : null;
         Tensor gb = needB ? empty(what, a.shape()) : null;
-        Strided.binaryBackward(fn, a.shape(), data(a), a.offset(), a.strides(), data(b), b.offset(), b.strides(),
+        Pointwise.binaryBackward(fn, a.shape(), data(a), a.offset(), a.strides(), data(b), b.offset(), b.strides(),
                 denseData(y), denseData(g), ga == null ? null : data(ga), gb == null ? null : data(gb));
         return new Tensor[] {ga, gb};
     }
@@ -142,14 +148,14 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor sumRows(Tensor x, int rows, int len) {
         Tensor out = empty("sum", rows);
-        Reduce.sumRows(denseData(x), rows, len, data(out));
+        Reductions.sumRows(denseData(x), rows, len, data(out));
         return out;
     }
 
     @Override
     public Tensor maxRows(Tensor x, int rows, int len) {
         Tensor out = empty("amax", rows);
-        Reduce.maxRows(denseData(x), rows, len, data(out));
+        Reductions.maxRows(denseData(x), rows, len, data(out));
         return out;
     }
 

@@ -2,7 +2,8 @@ package mrisr.engine.cpu;
 
 import mrisr.engine.NormBackend;
 import mrisr.engine.Tensor;
-import mrisr.kernels.reference.NormReference;
+import mrisr.kernels.Normalize;
+import mrisr.kernels.Softmax;
 
 /** CPU implementation of {@link NormBackend} over the kernels in {@code mrisr.kernels}. */
 final class CpuNormBackend implements NormBackend {
@@ -14,7 +15,7 @@ final class CpuNormBackend implements NormBackend {
     public Tensor softmax(Tensor x, int dim, boolean log) {
         int[] shape = x.shape();
         Tensor y = CpuBackend.empty(log ? "log_softmax" : "softmax", shape);
-        NormReference.softmax(CpuBackend.denseData(x), CpuIndexBackend.outer(shape, dim), shape[dim],
+        Softmax.forward(CpuBackend.denseData(x), CpuIndexBackend.outer(shape, dim), shape[dim],
                 CpuIndexBackend.inner(shape, dim), log, CpuBackend.data(y));
         return y;
     }
@@ -23,7 +24,7 @@ final class CpuNormBackend implements NormBackend {
     public Tensor softmaxBackward(Tensor y, Tensor g, int dim, boolean log) {
         int[] shape = y.shape();
         Tensor gx = CpuBackend.empty(log ? "log_softmax backward" : "softmax backward", shape);
-        NormReference.softmaxBackward(CpuBackend.denseData(y), CpuBackend.denseData(g),
+        Softmax.backward(CpuBackend.denseData(y), CpuBackend.denseData(g),
                 CpuIndexBackend.outer(shape, dim), shape[dim], CpuIndexBackend.inner(shape, dim), log,
                 CpuBackend.data(gx));
         return gx;
@@ -68,7 +69,7 @@ final class CpuNormBackend implements NormBackend {
             Tensor weight, Tensor bias, double eps, int... statsShape) {
         Tensor y = CpuBackend.empty(op, x.shape());
         Tensor mean = CpuBackend.empty(op + " mean", statsShape), rstd = CpuBackend.empty(op + " rstd", statsShape);
-        NormReference.normalize(CpuBackend.denseData(x), rows, groups, perGroup, segment, dataOrNull(weight),
+        Normalize.forward(CpuBackend.denseData(x), rows, groups, perGroup, segment, dataOrNull(weight),
                 dataOrNull(bias), eps, CpuBackend.data(y), CpuBackend.data(mean), CpuBackend.data(rstd));
         return new Tensor[] {y, mean, rstd};
     }
@@ -81,14 +82,14 @@ final class CpuNormBackend implements NormBackend {
         Tensor gx = null, gw = null, gb = null;
         if (needInput) {
             gx = CpuBackend.empty(op + " backward", x.shape());
-            NormReference.normalizeBackwardInput(gd, xd, md, rd, rows, groups, perGroup, segment, dataOrNull(weight),
+            Normalize.backwardInput(gd, xd, md, rd, rows, groups, perGroup, segment, dataOrNull(weight),
                     CpuBackend.data(gx));
         }
         if (needWeight || needBias) {
             int channels = groups * perGroup;
             gw = needWeight ? CpuBackend.empty(op + " weight backward", channels) : null;
             gb = needBias ? CpuBackend.empty(op + " bias backward", channels) : null;
-            NormReference.normalizeBackwardAffine(gd, xd, md, rd, rows, groups, perGroup, segment,
+            Normalize.backwardAffine(gd, xd, md, rd, rows, groups, perGroup, segment,
                     gw == null ? null : CpuBackend.data(gw), gb == null ? null : CpuBackend.data(gb));
         }
         return new Tensor[] {gx, gw, gb};

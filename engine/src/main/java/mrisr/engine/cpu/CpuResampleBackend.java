@@ -4,6 +4,7 @@ import java.util.Arrays;
 import mrisr.engine.Resample;
 import mrisr.engine.ResampleBackend;
 import mrisr.engine.Tensor;
+import mrisr.kernels.Interpolate;
 import mrisr.kernels.reference.InterpolateReference;
 import mrisr.kernels.reference.InterpolateReference.AxisTaps;
 import mrisr.kernels.reference.PixelShuffleReference;
@@ -20,7 +21,7 @@ final class CpuResampleBackend implements ResampleBackend {
         int[] inShape = x.shape();
         AxisTaps[] axes = axes(inShape, outSize, mode, alignCorners, scaleFactors);
         Tensor out = CpuBackend.empty("interpolate", outputShape(inShape, outSize));
-        InterpolateReference.forward(inShape[0] * inShape[1], axes[0], axes[1], axes[2], CpuBackend.denseData(x),
+        Interpolate.forward(inShape[0] * inShape[1], axes[0], axes[1], axes[2], CpuBackend.denseData(x),
                 CpuBackend.data(out));
         return out;
     }
@@ -31,7 +32,7 @@ final class CpuResampleBackend implements ResampleBackend {
         int[] outSize = Arrays.copyOfRange(gradOutput.shape(), 2, gradOutput.dim());
         AxisTaps[] axes = axes(inputShape, outSize, mode, alignCorners, scaleFactors);
         Tensor gradInput = CpuBackend.empty("interpolate backward", inputShape);
-        InterpolateReference.backward(inputShape[0] * inputShape[1], axes[0], axes[1], axes[2],
+        Interpolate.backward(inputShape[0] * inputShape[1], axes[0], axes[1], axes[2],
                 CpuBackend.denseData(gradOutput), CpuBackend.data(gradInput));
         return gradInput;
     }

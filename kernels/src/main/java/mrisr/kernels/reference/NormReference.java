@@ -37,26 +37,32 @@ public final class NormReference {
     public static void softmax(float[] x, int outer, int n, int inner, boolean log, float[] y) {
         int lines = outer * inner;
         Parallel.forRange(lines, Parallel.grain(lines, 3L * n), (lo, hi) -> {
-            for (int l = lo; l < hi; l++) {
-                int base = (l / inner) * n * inner + l % inner;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0, p = base; j < n; j++, p += inner) max = Math.max(max, x[p]);
-                double sum = 0;
-                if (log) {
-                    for (int j = 0, p = base; j < n; j++, p += inner) sum += Math.exp((double) x[p] - max);
-                    double shift = max + Math.log(sum);
-                    for (int j = 0, p = base; j < n; j++, p += inner) y[p] = (float) (x[p] - shift);
-                } else {
-                    for (int j = 0, p = base; j < n; j++, p += inner) {
-                        double e = Math.exp((double) x[p] - max);
-                        y[p] = (float) e;
-                        sum += e;
-                    }
-                    double inv = 1.0 / sum;
-                    for (int j = 0, p = base; j < n; j++, p += inner) y[p] = (float) (y[p] * inv);
-                }
-            }
+            for (int l = lo; l < hi; l++) softmaxLine(x, (l / inner) * n * inner + l % inner, n, inner, log, y);
         });
+    }
+
+    /**
+     * Softmax (or log-softmax) of one line: {@code n} values from {@code base} with the given stride.
+     *
+     * @param y written at the same positions as the line of {@code x}
+     */
+    public static void softmaxLine(float[] x, int base, int n, int stride, boolean log, float[] y) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0, p = base; j < n; j++, p += stride) max = Math.max(max, x[p]);
+        double sum = 0;
+        if (log) {
+            for (int j = 0, p = base; j < n; j++, p += stride) sum += Math.exp((double) x[p] - max);
+            double shift = max + Math.log(sum);
+            for (int j = 0, p = base; j < n; j++, p += stride) y[p] = (float) (x[p] - shift);
+        } else {
+            for (int j = 0, p = base; j < n; j++, p += stride) {
+                double e = Math.exp((double) x[p] - max);
+                y[p] = (float) e;
+                sum += e;
+            }
+            double inv = 1.0 / sum;
+            for (int j = 0, p = base; j < n; j++, p += stride) y[p] = (float) (y[p] * inv);
+        }
     }
 
     /**
@@ -69,17 +75,26 @@ public final class NormReference {
         int lines = outer * inner;
         Parallel.forRange(lines, Parallel.grain(lines, 2L * n), (lo, hi) -> {
             for (int l = lo; l < hi; l++) {
-                int base = (l / inner) * n * inner + l % inner;
-                double s = 0;
-                if (log) {
-                    for (int j = 0, p = base; j < n; j++, p += inner) s += g[p];
-                    for (int j = 0, p = base; j < n; j++, p += inner) gx[p] = (float) (g[p] - Math.exp(y[p]) * s);
-                } else {
-                    for (int j = 0, p = base; j < n; j++, p += inner) s += (double) g[p] * y[p];
-                    for (int j = 0, p = base; j < n; j++, p += inner) gx[p] = (float) (y[p] * (g[p] - s));
-                }
+                softmaxBackwardLine(y, g, (l / inner) * n * inner + l % inner, n, inner, log, gx);
             }
         });
+    }
+
+    /**
+     * Backward of {@link #softmaxLine} for one line.
+     *
+     * @param gx written at the same positions as the line of {@code y}
+     */
+    public static void softmaxBackwardLine(float[] y, float[] g, int base, int n, int stride, boolean log,
+            float[] gx) {
+        double s = 0;
+        if (log) {
+            for (int j = 0, p = base; j < n; j++, p += stride) s += g[p];
+            for (int j = 0, p = base; j < n; j++, p += stride) gx[p] = (float) (g[p] - Math.exp(y[p]) * s);
+        } else {
+            for (int j = 0, p = base; j < n; j++, p += stride) s += (double) g[p] * y[p];
+            for (int j = 0, p = base; j < n; j++, p += stride) gx[p] = (float) (y[p] * (g[p] - s));
+        }
     }
 
     // ------------------------------------------------------------------ layer and group norm

@@ -1,0 +1,75 @@
+package mrisr.bench;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import mrisr.kernels.Interpolate;
+import mrisr.kernels.reference.InterpolateReference;
+import mrisr.kernels.reference.InterpolateReference.AxisTaps;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Trilinear ×2 upsampling (align_corners false) of one {@code size³} volume to {@code (2·size)³},
+ * forward and adjoint: {@link Interpolate} against the scalar twin {@link InterpolateReference}.
+ * PyTorch's {@code F.interpolate(x, scale_factor=2, mode='trilinear')} on the same shape is the
+ * comparison point.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar InterpolateBenchmark -f 1 -wi 3 -i 3</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class InterpolateBenchmark {
+    @Param({"64", "128"})
+    public int size;
+
+    AxisTaps axis;
+    float[] x, y, gx;
+
+    @Setup
+    public void setup() {
+        axis = InterpolateReference.axis(InterpolateReference.Kind.LINEAR, size, 2 * size, false, 2);
+        Random r = new Random(42);
+        x = new float[size * size * size];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
+        y = new float[8 * x.length];
+        gx = new float[x.length];
+        for (int i = 0; i < y.length; i++) y[i] = r.nextFloat();
+    }
+
+    @Benchmark
+    public float[] forwardVector() {
+        Interpolate.forward(1, axis, axis, axis, x, y);
+        return y;
+    }
+
+    @Benchmark
+    public float[] forwardScalarTwin() {
+        InterpolateReference.forward(1, axis, axis, axis, x, y);
+        return y;
+    }
+
+    @Benchmark
+    public float[] adjointVector() {
+        Interpolate.backward(1, axis, axis, axis, y, gx);
+        return gx;
+    }
+
+    @Benchmark
+    public float[] adjointScalarTwin() {
+        InterpolateReference.backward(1, axis, axis, axis, y, gx);
+        return gx;
+    }
+}
