@@ -211,14 +211,6 @@ public final class DataConsistency {
                     y.shape())}, y);
     }
 
-    /** {@code Hx} for {@code [n₀, n₁, n₂]} or {@code [N, 1, n₀, n₁, n₂]}, without recording a graph. */
-    public Tensor forward(Tensor x) {
-        int batch = batch("image", x, h.inputShape());
-        int[] n = h.inputShape(), m = h.outputShape();
-        float[] out = map(CpuBackend.denseData(x), batch, n, m, v -> CpuBackend.denseData(h.apply(CpuBackend.wrap(v, n))));
-        return CpuBackend.wrap(out, batchShape(x.shape(), m));
-    }
-
     private float[] solveBatch(float[] b, int batch, double mu) {
         int[] n = h.inputShape();
         return map(b, batch, n, n, v -> fourier != null ? fourier.solve(v, mu) : cg.solve(v, mu));

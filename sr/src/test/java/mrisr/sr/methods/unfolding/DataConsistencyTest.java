@@ -61,11 +61,28 @@ class DataConsistencyTest {
     @Test
     void circulantSamplingPassesTheAdjointTest() {
         int[] shape = {10, 9, 12};
-        CirculantSampling h = CirculantSampling.withProfiles(shape, new double[] {1, 1.5, 0.8}, new int[] {2, 3, 4},
-                new SliceProfile[] {SliceProfile.rect(2), SliceProfile.gaussian(4.5), SliceProfile.trapezoid(3.2)});
-        Tensor x = Testing.randn(4, shape), y = Testing.randn(5, h.outputShape());
-        double lhs = Testing.dot(h.apply(x), y), rhs = Testing.dot(x, h.adjoint(y));
-        assertThat(Math.abs(lhs - rhs)).isLessThanOrEqualTo(1e-5 * Testing.norm(h.apply(x)) * Testing.norm(y));
+        double[][] randomKernels = {Testing.toDouble(Testing.randn(8, 10).toArray()), null, Testing.toDouble(Testing.randn(9, 12).toArray())};
+        CirculantSampling[] ops = {
+            CirculantSampling.withProfiles(shape, new double[] {1, 1.5, 0.8}, new int[] {2, 3, 4},
+                    new SliceProfile[] {SliceProfile.rect(2), SliceProfile.gaussian(4.5), SliceProfile.trapezoid(3.2)}),
+            CirculantSampling.of(shape, new int[] {5, 1, 3}, randomKernels),
+        };
+        for (CirculantSampling h : ops) {
+            Tensor x = Testing.randn(4, shape), y = Testing.randn(5, h.outputShape());
+            double lhs = Testing.dot(h.apply(x), y), rhs = Testing.dot(x, h.adjoint(y));
+            assertThat(Math.abs(lhs - rhs)).as(h.name()).isLessThanOrEqualTo(1e-5 * Testing.norm(h.apply(x)) * Testing.norm(y));
+        }
+        // (Hx)[j] = Σ_i κ[(i − j·f) mod n] x[i], written out along axis 0 of a volume that varies only along it
+        float[] line = Testing.randn(10, 10).toArray();
+        float[] x = new float[10 * 9 * 12];
+        for (int i = 0; i < x.length; i++) x[i] = line[i / (9 * 12)];
+        float[] hx = CirculantSampling.of(shape, new int[] {5, 1, 1}, new double[][] {randomKernels[0], null, null})
+                .apply(Tensor.fromArray(x, shape)).toArray();
+        for (int j = 0; j < 2; j++) {
+            double expected = 0;
+            for (int i = 0; i < 10; i++) expected += randomKernels[0][Math.floorMod(i - 5 * j, 10)] * line[i];
+            assertThat((double) hx[j * 9 * 12]).isCloseTo(expected, within(1e-5));
+        }
     }
 
     /** mrisr degrade's own (symmetric-boundary) operator gets the exact closed form on the mirror extension. */
