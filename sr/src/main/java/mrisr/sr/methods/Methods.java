@@ -25,6 +25,7 @@ public final class Methods {
         all.addAll(Interpolation.all());
         all.addAll(mrisr.sr.methods.modelbased.ModelBased.all());
         all.add(new mrisr.sr.methods.deq.DeqMethod());
+        all.add(new mrisr.sr.methods.unfolding.Unfolded());
         return all;
     }
 
