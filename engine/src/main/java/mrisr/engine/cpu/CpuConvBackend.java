@@ -3,10 +3,14 @@ package mrisr.engine.cpu;
 import java.util.Arrays;
 import mrisr.engine.ConvBackend;
 import mrisr.engine.Tensor;
-import mrisr.kernels.reference.ConvReference;
+import mrisr.kernels.FastConv;
 import mrisr.kernels.reference.SlidingWindow;
 
-/** CPU implementation of {@link ConvBackend} over the kernels in {@code mrisr.kernels}. */
+/**
+ * CPU implementation of {@link ConvBackend} over {@link FastConv}, which picks a Vector API kernel
+ * per shape (see {@link FastConv#plan}) and runs the scalar twin in
+ * {@code mrisr.kernels.reference.ConvReference} when {@code -Dmrisr.kernels=scalar} is set.
+ */
 final class CpuConvBackend implements ConvBackend {
     static final CpuConvBackend INSTANCE = new CpuConvBackend();
 
@@ -18,8 +22,8 @@ final class CpuConvBackend implements ConvBackend {
         int n = x.size(0), c = x.size(1), o = weight.size(0);
         SlidingWindow win = SlidingWindow.of(spatial(x), spatial(weight), outputSize, stride, padding, dilation);
         Tensor y = CpuBackend.empty("convolution output", batchShape(n, o, outputSize));
-        ConvReference.forward(n, c, o, groups, win, CpuBackend.denseData(x), 0, CpuBackend.denseData(weight), 0,
-                bias == null ? null : CpuBackend.denseData(bias), 0, CpuBackend.data(y), 0);
+        FastConv.forward(n, c, o, groups, win, CpuBackend.denseData(x), 0, CpuBackend.denseData(weight), 0,
+                bias == null ? null : CpuBackend.denseData(bias), 0, false, CpuBackend.data(y), 0);
         return y;
     }
 
@@ -29,8 +33,8 @@ final class CpuConvBackend implements ConvBackend {
         int n = y.size(0), o = y.size(1), c = weight.size(1) * groups;
         SlidingWindow win = SlidingWindow.of(inputSize, spatial(weight), spatial(y), stride, padding, dilation);
         Tensor x = CpuBackend.empty("transposed convolution output", batchShape(n, c, inputSize));
-        ConvReference.backwardData(n, c, o, groups, win, CpuBackend.denseData(y), 0, CpuBackend.denseData(weight), 0,
-                bias == null ? null : CpuBackend.denseData(bias), 0, CpuBackend.data(x), 0);
+        FastConv.backwardData(n, c, o, groups, win, CpuBackend.denseData(y), 0, CpuBackend.denseData(weight), 0,
+                bias == null ? null : CpuBackend.denseData(bias), 0, false, CpuBackend.data(x), 0);
         return x;
     }
 
@@ -40,7 +44,7 @@ final class CpuConvBackend implements ConvBackend {
         int n = x.size(0), c = x.size(1), o = gradOutput.size(1);
         SlidingWindow win = SlidingWindow.of(spatial(x), kernelSize, spatial(gradOutput), stride, padding, dilation);
         Tensor gw = CpuBackend.empty("convolution weight gradient", batchShape(o, c / groups, kernelSize));
-        ConvReference.backwardWeight(n, c, o, groups, win, CpuBackend.denseData(x), 0,
+        FastConv.backwardWeight(n, c, o, groups, win, CpuBackend.denseData(x), 0,
                 CpuBackend.denseData(gradOutput), 0, CpuBackend.data(gw), 0);
         return gw;
     }

@@ -30,8 +30,8 @@ import picocli.CommandLine.ScopeType;
             "Start with @|bold mrisr demo|@: it simulates a low-resolution acquisition of a phantom, runs every "
                 + "method and writes volumes, a figure and a report under demo-out/."
         },
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PhantomCommand.class, DegradeCommand.class, UpsampleCommand.class,
-            EvalCommand.class, InfoCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PhantomCommand.class, DegradeCommand.class,
+            UpsampleCommand.class, SrCommand.class, EvalCommand.class, InfoCommand.class},
         footer = {"", "Run 'mrisr help COMMAND' for a command's options and examples.",
             "Exit codes: 0 ok, 2 bad usage or input, 1 internal error."})
 public final class Main implements Runnable {

@@ -23,6 +23,7 @@ public final class Methods {
     private static List<SrMethod> registered() {
         List<SrMethod> all = new ArrayList<>();
         all.addAll(Interpolation.all());
+        all.addAll(mrisr.sr.methods.modelbased.ModelBased.all());
         return all;
     }
 

@@ -1,0 +1,123 @@
+package mrisr.kernels;
+
+import java.util.List;
+
+/**
+ * The source of a direct convolution kernel: a zero-padded copy of the source planes in which every
+ * tap of every target reads a valid index, split into {@code scaleW} phases along the width so that
+ * consecutive targets read consecutive elements whatever the stride.
+ *
+ * <p>Padded coordinate {@code (pd, ph, pw)} holds source {@code (pd − leftD, ph − leftH, pw − leftW)}
+ * (zero outside) at {@code base + plane·chStride + pd·planeStride + ph·rowStride + (pw mod phases)·phaseLen
+ * + pw / phases}. A target {@code (td, th, tw)} with tap {@code (a, b, e)} of a lowering then reads
+ * {@code rowOrigin(td, th) + tw + tapOffset}: a contiguous run along {@code tw}, which is what lets the
+ * micro-kernels load whole vectors of the source without packing. The copy costs one pass over the
+ * source (about the input's size in memory); {@code slack} zeros at the end let a partial vector tile
+ * read past the last row.
+ */
+final class ConvSource {
+    final float[] data;
+    final int base, chStride, planeStride, rowStride, phases, phaseLen, leftD, leftH, leftW;
+
+    private ConvSource(float[] data, int base, int chStride, int planeStride, int rowStride, int phases,
+            int phaseLen, int leftD, int leftH, int leftW) {
+        this.data = data;
+        this.base = base;
+        this.chStride = chStride;
+        this.planeStride = planeStride;
+        this.rowStride = rowStride;
+        this.phases = phases;
+        this.phaseLen = phaseLen;
+        this.leftD = leftD;
+        this.leftH = leftH;
+        this.leftW = leftW;
+    }
+
+    /**
+     * A padded, phase-split copy of {@code planes} source planes (all lowerings share the source sizes
+     * and {@code w.scale}).
+     *
+     * @param src    planes {@code [planes][D][H][W]} from {@code srcOff} (not modified)
+     * @param slack  zero floats appended after the last plane
+     */
+    static ConvSource padded(float[] src, int srcOff, int planes, List<ConvLowering> lowerings, int slack) {
+        ConvLowering first = lowerings.get(0);
+        int srcD = first.d.source, srcH = first.h.source, srcW = first.w.source, phases = first.w.scale;
+        int leftD = 0, leftH = 0, leftW = 0, extD = 1, extH = 1, extW = 1;
+        for (ConvLowering l : lowerings) {
+            leftD = Math.max(leftD, -l.d.minShift());
+            leftH = Math.max(leftH, -l.h.minShift());
+            leftW = Math.max(leftW, -l.w.minShift());
+        }
+        for (ConvLowering l : lowerings) {
+            extD = Math.max(extD, l.d.scale * (l.d.targets - 1) + l.d.maxShift() + leftD + 1);
+            extH = Math.max(extH, l.h.scale * (l.h.targets - 1) + l.h.maxShift() + leftH + 1);
+            extW = Math.max(extW, l.w.scale * (l.w.targets - 1) + l.w.maxShift() + leftW + 1);
+        }
+        int phaseLen = Math.ceilDiv(extW, phases);
+        int rowStride = Math.multiplyExact(phases, phaseLen);
+        int planeStride = Math.multiplyExact(extH, rowStride);
+        int chStride = Math.multiplyExact(extD, planeStride);
+        // planes a multiple of 4 KiB apart would all map to the same L1 sets
+        if (chStride % 1024 == 0) chStride += 16;
+        float[] data = new float[Math.addExact(Math.multiplyExact(planes, chStride), slack)];
+        int copyD = Math.min(srcD, extD - leftD), copyH = Math.min(srcH, extH - leftH);
+        int copyW = Math.min(srcW, extW - leftW);
+        int planeCost = Math.max(1, copyD * copyH * copyW);
+        int cs = chStride;
+        int fLeftD = leftD, fLeftH = leftH, fLeftW = leftW;
+        Parallel.forRange(planes, Parallel.grain(planes, planeCost), (lo, hi) -> {
+            for (int p = lo; p < hi; p++) {
+                for (int sd = 0; sd < copyD; sd++) {
+                    for (int sh = 0; sh < copyH; sh++) {
+                        int from = srcOff + ((p * srcD + sd) * srcH + sh) * srcW;
+                        int to = p * cs + (sd + fLeftD) * planeStride + (sh + fLeftH) * rowStride;
+                        if (phases == 1) {
+                            System.arraycopy(src, from, data, to + fLeftW, copyW);
+                        } else {
+                            for (int sw = 0; sw < copyW; sw++) {
+                                int pw = sw + fLeftW;
+                                data[to + (pw % phases) * phaseLen + pw / phases] = src[from + sw];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return new ConvSource(data, 0, chStride, planeStride, rowStride, phases, phaseLen, leftD, leftH, leftW);
+    }
+
+    /**
+     * The source array itself, for a lowering whose every tap reads inside the source along
+     * contiguous rows (no padding, unit width stride), or null when a copy is needed.
+     */
+    static ConvSource direct(float[] src, int srcOff, ConvLowering l) {
+        boolean inside = l.w.scale == 1 && l.d.minShift() >= 0 && l.h.minShift() >= 0 && l.w.minShift() >= 0
+                && l.d.scale * (l.d.targets - 1) + l.d.maxShift() < l.d.source
+                && l.h.scale * (l.h.targets - 1) + l.h.maxShift() < l.h.source
+                && (l.w.targets - 1) + l.w.maxShift() < l.w.source;
+        if (!inside) return null;
+        int rowStride = l.w.source, planeStride = l.h.source * rowStride;
+        return new ConvSource(src, srcOff, l.d.source * planeStride, planeStride, rowStride, 1, rowStride, 0, 0, 0);
+    }
+
+    /** Offset of reduction row {@code kk}'s tap relative to its channel-0 row origin. */
+    int[] tapOffsets(ConvLowering l) {
+        int k = l.depth(), taps = l.taps(), tapsW = l.w.taps(), tapsHW = l.h.taps() * tapsW;
+        int[] off = new int[k];
+        for (int kk = 0; kk < k; kk++) {
+            int c = kk / taps, tap = kk - c * taps;
+            int a = tap / tapsHW, b = (tap - a * tapsHW) / tapsW, e = tap % tapsW;
+            int pw = l.w.shift[e] + leftW;
+            off[kk] = c * chStride + (l.d.shift[a] + leftD) * planeStride + (l.h.shift[b] + leftH) * rowStride
+                    + (pw % phases) * phaseLen + pw / phases;
+        }
+        return off;
+    }
+
+    /** Offset of target row {@code (td, th)}'s first element ({@code tw = 0}, before the tap offset). */
+    int rowOrigin(ConvLowering l, int row) {
+        int td = row / l.h.targets, th = row - td * l.h.targets;
+        return td * l.d.scale * planeStride + th * l.h.scale * rowStride;
+    }
+}
