@@ -104,18 +104,19 @@ public final class LearnedDenoiser implements Denoiser {
             int i1 = Math.min(nx, i0 + slabPlanes);
             int lo = Math.max(0, i0 - halo), hi = Math.min(nx, i1 + halo), planes = hi - lo;
             int count = Math.multiplyExact(planes, plane);
-            Memory.check(2L * count, "learned denoiser input [1, 2, " + planes + ", " + shape[1] + ", " + shape[2] + "]");
+            int[] inShape = {1, 2, planes, shape[1], shape[2]};
+            Memory.check(2L * count, "learned denoiser input " + Shape.format(inShape));
             float[] in = new float[2 * count];
             System.arraycopy(v, lo * plane, in, 0, count);
             Arrays.fill(in, count, 2 * count, s);
             Tensor y;
             try (var _ = Grad.off()) {
-                y = net.forward(CpuBackend.wrap(in, 1, 2, planes, shape[1], shape[2]));
+                y = net.forward(CpuBackend.wrap(in, inShape));
             }
             int[] expected = {1, 1, planes, shape[1], shape[2]};
             if (!Arrays.equals(y.shape(), expected)) {
                 throw new ShapeException("learned denoiser", "the network returned " + Shape.format(y.shape())
-                        + " for input [1, 2, " + planes + ", " + shape[1] + ", " + shape[2] + "], expected " + Shape.format(expected));
+                        + " for input " + Shape.format(inShape) + ", expected " + Shape.format(expected));
             }
             float[] ys = CpuBackend.denseData(y);
             System.arraycopy(ys, (i0 - lo) * plane, out, i0 * plane, (i1 - i0) * plane);

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import mrisr.engine.Tensor;
 import mrisr.engine.cpu.CpuBackend;
 import mrisr.sr.methods.SrContext;
+import mrisr.sr.InputException;
 import mrisr.sr.methods.SrMethod;
 import mrisr.sr.volume.Volume;
 
@@ -13,8 +14,13 @@ import mrisr.sr.volume.Volume;
  * conjugate-gradient settings of the data-consistency step, and the per-frame driver (grid,
  * normalisation, B-spline start, progress lines; see {@code PnpProblem}).
  *
- * <p>The methods are immutable; the {@code with…} methods return configured copies, which is how
- * {@code mrisr sr --denoiser} picks the prior:
+ * <p>{@code H} is the context's {@link SrContext#forwardModel() acquisition model}; one progress
+ * line per iteration goes to {@link SrContext#progress()}. {@link #lambda()}, {@link #maxIterations()}
+ * and their {@code with…} methods have the signatures of
+ * {@link mrisr.sr.methods.modelbased.RegularizedMethod}, so that {@code mrisr sr --lambda} (the
+ * schedule's λ) and {@code --iters} (its K) can address them alike. The methods are immutable; the
+ * {@code with…} methods return configured copies, which is how the prior is chosen
+ * ({@link DenoiserOption}):
  *
  * <pre>{@code
  * PnpMethod m = new PnpHqs().withDenoiser(DenoiserOption.parse("nlm"));
@@ -51,6 +57,38 @@ public abstract sealed class PnpMethod implements SrMethod permits PnpHqs, PnpAd
         return schedule;
     }
 
+    /** The schedule's λ: the final penalty weight relative to the gain of {@code H}. */
+    public final double lambda() {
+        return schedule.lambda();
+    }
+
+    /** The schedule's number of iterations K (the methods run exactly K). */
+    public final int maxIterations() {
+        return schedule.iterations();
+    }
+
+    /**
+     * This method with the schedule's λ replaced.
+     *
+     * @throws InputException unless {@code lambda} is finite and &gt; 0 (μ = 0 would drop the prior)
+     */
+    public final PnpMethod withLambda(double lambda) {
+        if (!(lambda > 0) || Double.isInfinite(lambda)) {
+            throw new InputException(name() + ": lambda " + lambda + " must be a finite number > 0");
+        }
+        return withSchedule(schedule.withLambda(lambda));
+    }
+
+    /**
+     * This method with K iterations.
+     *
+     * @throws InputException unless {@code iterations ≥ 1}
+     */
+    public final PnpMethod withMaxIterations(int iterations) {
+        if (iterations < 1) throw new InputException(name() + ": iterations " + iterations + " must be >= 1");
+        return withSchedule(schedule.withIterations(iterations));
+    }
+
     /** This method with another denoiser. */
     public abstract PnpMethod withDenoiser(Denoiser d);
 
@@ -67,8 +105,8 @@ public abstract sealed class PnpMethod implements SrMethod permits PnpHqs, PnpAd
 
     @Override
     public final Volume run(Volume lr, SrContext ctx) {
-        PnpProblem problem = PnpProblem.of(name(), lr, ctx, Contexts.forwardModel(ctx));
-        Consumer<String> progress = Contexts.progress(ctx);
+        PnpProblem problem = PnpProblem.of(name(), lr, ctx, ctx.forwardModel());
+        Consumer<String> progress = ctx.progress();
         progress.accept(name() + ": " + denoiser.describe() + "; " + schedule + "; forward model " + problem.operator().name());
         return problem.solveAll(lr, progress, this::solve);
     }

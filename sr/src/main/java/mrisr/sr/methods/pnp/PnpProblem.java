@@ -76,7 +76,9 @@ final class PnpProblem {
                     + Shape.format(out) + " to " + Shape.format(got) + ", not to the input grid " + Shape.format(m)
                     + "; use factors that divide the output grid evenly");
         }
-        Memory.check(Math.multiplyExact(8L, Shape.numelLong(out)), method + " working set for output " + Shape.format(out));
+        // CG keeps Hᵀy, x, r, p in double (8N) plus three float vectors; the methods keep up to four more
+        // (ADMM: x, z, u, centre) and the result; the denoiser checks its own working set when called
+        Memory.check(Math.multiplyExact(16L, Shape.numelLong(out)), method + " working set for output " + Shape.format(out));
         return new PnpProblem(method, m, out, f, d.operator(out, hrSpacing), Volume.resampledAffine(lr.affine(), f));
     }
 
