@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import mrisr.engine.Tensor;
 import mrisr.kernels.KernelInfo;
 import mrisr.sr.io.AtomicFiles;
 import mrisr.sr.io.Figure;
@@ -69,7 +68,7 @@ public final class Demo {
     public Result run(String name, Volume truth) throws IOException {
         Path dir = outDir.resolve(name);
         Files.createDirectories(dir);
-        Volume hr = cropToMultiple(truth, FACTORS);
+        Volume hr = Experiments.cropToMultiple(truth, FACTORS);
         int[] shape = hr.shape();
         Degradation degradation = Degradation.builder().factors(FACTORS).profile(SliceProfile.Kind.GAUSSIAN)
                 .noise(NOISE).rician(true).seed(seed).build();
@@ -79,7 +78,7 @@ public final class Demo {
         LinearOperator h = degradation.operator(shape, hr.spacing());
         float[] truthValues = hr.data().toArray();
         float[] measured = lr.data().toArray();
-        double range = range(truthValues);
+        double range = Experiments.dataRange(truthValues);
         write(hr, dir.resolve("hr.nii.gz"));
         write(lr, dir.resolve("lr.nii.gz"));
 
@@ -96,7 +95,7 @@ public final class Demo {
             double psnr = Psnr.compute(truthValues, values, shape, null, range);
             double ssim = Ssim.compute(truthValues, values, shape, null, range);
             double hfen = Hfen.compute(truthValues, values, shape, null);
-            double dc = dataConsistency(h, sr.data(), measured);
+            double dc = Experiments.dataConsistency(h, sr.data(), measured);
             rows.add(new Row(m.name(), psnr, ssim, hfen, dc, seconds));
             outputs.add(values);
             write(sr, dir.resolve(m.name() + ".nii.gz"));
@@ -106,27 +105,6 @@ public final class Demo {
         byte[] png = figure(name, hr, lr, truthValues, outputs, rows, range);
         AtomicFiles.write(figure, o -> o.write(png));
         return new Result(name, description, rows, figure);
-    }
-
-    /** {@code ‖H(x̂) − y‖₂ / ‖y‖₂}. */
-    static double dataConsistency(LinearOperator h, Tensor estimate, float[] measured) {
-        float[] predicted = h.apply(estimate).toArray();
-        double num = 0, den = 0;
-        for (int i = 0; i < measured.length; i++) {
-            double d = predicted[i] - measured[i];
-            num += d * d;
-            den += (double) measured[i] * measured[i];
-        }
-        return Math.sqrt(num / Math.max(den, Double.MIN_NORMAL));
-    }
-
-    private static Volume cropToMultiple(Volume v, double[] factors) {
-        int[] s = v.shape();
-        int[] keep = s.clone();
-        for (int a = 0; a < 3; a++) keep[a] = s[a] - s[a] % (int) factors[a];
-        if (java.util.Arrays.equals(keep, s)) return v;
-        Tensor t = v.data().narrow(0, 0, keep[0]).narrow(1, 0, keep[1]).narrow(2, 0, keep[2]).contiguous();
-        return Volume.of(t, v.affine()); // cropping at the far ends keeps voxel 0 and so the affine
     }
 
     private byte[] figure(String name, Volume hr, Volume lr, float[] truth, List<float[]> outputs, List<Row> rows,
@@ -190,15 +168,6 @@ public final class Demo {
                     String.format(Locale.ROOT, "%.4f", r.dcResidual()), String.format(Locale.ROOT, "%.2f", r.seconds())));
         }
         return b.toString();
-    }
-
-    private static double range(float[] v) {
-        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-        for (float x : v) {
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        return max - min;
     }
 
     private void step(String message) {

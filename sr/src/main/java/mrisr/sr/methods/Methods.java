@@ -24,7 +24,9 @@ public final class Methods {
         List<SrMethod> all = new ArrayList<>();
         all.addAll(Interpolation.all());
         all.addAll(mrisr.sr.methods.modelbased.ModelBased.all());
+        all.addAll(mrisr.sr.methods.pnp.PnpMethods.all());
         all.add(new mrisr.sr.methods.deq.DeqMethod());
+        all.add(new mrisr.sr.methods.unfolding.Unfolded());
         all.addAll(mrisr.sr.nets.NetworkMethod.all());
         return all;
     }

@@ -1,0 +1,30 @@
+/**
+ * Deep unfolding for MRI super-resolution (survey §IV-B, Algorithm 2): the {@code unfolded} method
+ * ({@link mrisr.sr.methods.unfolding.Unfolded}), its learned network
+ * ({@link mrisr.sr.methods.unfolding.UnfoldedNetwork}) and training entry
+ * ({@link mrisr.sr.methods.unfolding.UnfoldedTraining}), and the differentiable data-consistency
+ * step ({@link mrisr.sr.methods.unfolding.DataConsistency}) with its circulant forward model
+ * ({@link mrisr.sr.methods.unfolding.CirculantSampling}).
+ *
+ * <p><b>Which DC solver.</b> {@code DataConsistency.of(H)} recognises the operator's structure with one
+ * adjoint probe and verifies it on a random vector: a separable circular-boundary filter followed by
+ * keeping every {@code f_a}-th sample ({@code f_a} integer, dividing the grid) gets the Fourier closed
+ * form of Zhao et al. (2016) / USRNet; a symmetric-boundary one with kernels even about the sampling
+ * centre — every image-space {@code Degradation} without motion or bias field and with integer factors
+ * dividing the grid, i.e. what {@code mrisr degrade} produces — gets the same closed form on the
+ * mirror extension of the filtered axes, exactly; k-space truncation with integer factors turns out to
+ * be circulant too and is solved in closed form; everything else (zero boundaries, non-integer
+ * factors, grids not divisible by the factor, rigid motion, bias fields) uses conjugate gradients.
+ * On 16×16×32 with factors 1,1,4 and a Gaussian profile, the closed form matches a double-precision
+ * CG reference to about 1e-7 (relative), circular or mirrored.
+ *
+ * <p><b>Defaults.</b> Without a model the priors are a fixed TV proximal step (half-quadratic
+ * splitting, 8 stages, {@code μ_k/γ_H} from 0.1 to 10 geometrically, λ = 0.005), chosen on a 48³
+ * ellipsoid phantom and a 48³ brain phantom (4× through-plane, Gaussian profile, 1 % noise), where it
+ * scored 38.9 and 24.4 dB against B-spline's 35.4 and 23.3 dB and the {@code tv} method's 38.9 and
+ * 24.5 dB (0.4–1.0 s against 0.5–2.6 s on a shared two-core machine). On a 160×192×160 brain phantom
+ * it scored 30.9 dB (B-spline 29.2, {@code tv} 31.0) in about a minute, as long as {@code tv}: each
+ * stage costs one closed-form solve (two FFTs along the slice axis of the mirror-extended volume) and
+ * 20 TV dual iterations.
+ */
+package mrisr.sr.methods.unfolding;
