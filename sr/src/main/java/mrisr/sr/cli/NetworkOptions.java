@@ -5,6 +5,7 @@ import java.util.Locale;
 import mrisr.sr.InputException;
 import mrisr.sr.methods.SrMethod;
 import mrisr.sr.methods.deq.DeqMethod;
+import mrisr.sr.methods.unfolding.Unfolded;
 import mrisr.sr.nets.Architecture;
 import mrisr.sr.nets.NetworkMethod;
 import mrisr.sr.nets.SrModel;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
  * {@code --model}, the sliding-window {@code --patch} and {@code --overlap}, and {@code --noise}
  * (the acquisition's noise level, compared with the model's training). A picocli mixin of
  * {@link SrCommand}. {@code --model} also gives {@code deq} its trained prior
- * ({@link DeqMethod#withModel}).
+ * ({@link DeqMethod#withModel}) and {@code unfolded} its learned stages ({@link Unfolded#withModel(Path)}).
  *
  * <p>Window sizes are given in voxels of the output (high-resolution) grid and converted to the
  * network's input grid: divided by {@code r} for sub-pixel networks (overlap rounded up), unchanged
@@ -28,7 +29,8 @@ final class NetworkOptions {
     static final int DEFAULT_PATCH = 96;
 
     @Option(names = "--model", paramLabel = "MODEL.safetensors",
-            description = "Trained network for the network methods (srcnn3d, edsr3d), made by 'mrisr train'; for deq, its trained prior.")
+            description = "Trained network for the network methods (srcnn3d, edsr3d), made by 'mrisr train'; for deq and unfolded, "
+                    + "their trained prior or stages.")
     Path model;
 
     @Option(names = "--patch", paramLabel = "P",
@@ -59,11 +61,14 @@ final class NetworkOptions {
             throw new InputException("--noise " + noise + " must be a fraction >= 0 (e.g. 0.01 = 1%)");
         }
         if (!(m instanceof NetworkMethod network)) {
-            if (m instanceof DeqMethod && model != null && patch == null && overlap == null) return DeqMethod.withModel(model);
+            if (model != null && patch == null && overlap == null) {
+                if (m instanceof DeqMethod) return DeqMethod.withModel(model);
+                if (m instanceof Unfolded u) return u.withModel(model);
+            }
             String given = model != null ? "--model" : patch != null ? "--patch" : overlap != null ? "--overlap" : null;
             if (given != null) {
                 throw new InputException(given + " applies to the network methods (" + String.join(", ", Architecture.METHODS)
-                        + (given.equals("--model") ? ") and deq" : ")") + ", not to '" + m.name() + "'");
+                        + (given.equals("--model") ? "), deq and unfolded" : ")") + ", not to '" + m.name() + "'");
             }
             return m;
         }
