@@ -39,7 +39,7 @@ import mrisr.sr.volume.Volume;
  *       margin ({@code p³}), {@code upsampled} and {@code hr} = {@code U(y)} and the region without
  *       {@code M·f} ({@code (pf)³});</li>
  *   <li>divide everything by the volume's intensity scale (the {@code 99.5}th percentile of its clean
- *       low-resolution image, see {@code mrisr.sr.nets.IntensityScale}).</li>
+ *       low-resolution image, see {@link IntensityScale}).</li>
  * </ol>
  * The margins make the centre crops equal to what degrading and interpolating the whole volume
  * gives at the same place (up to the B-spline prefilter's {@code (2 − √3)^M} boundary residue), so
@@ -134,7 +134,7 @@ public final class PatchSampler {
                 hi = Math.max(hi, x);
             }
             noiseSigma[v] = degradation.noise() * (hi - lo);
-            scale[v] = mrisr.sr.nets.IntensityScale.of(clean);
+            scale[v] = IntensityScale.of(clean);
             double hrLo = Double.POSITIVE_INFINITY, hrHi = Double.NEGATIVE_INFINITY;
             for (float x : data[v]) {
                 hrLo = Math.min(hrLo, x);

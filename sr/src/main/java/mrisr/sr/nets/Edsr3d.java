@@ -13,7 +13,7 @@ import mrisr.nn.Sequential;
 
 /**
  * A small EDSR (Lim et al. 2017) in 3-D: no batch normalisation, residual scaling, a long skip over
- * the body, all convolutions 3³ with size-keeping zero padding:
+ * the body, all convolutions 3³ with size-keeping zero padding and without biases:
  * <pre>
  *   h = head(x)                                   [N,1,D,H,W] → [N,C,D,H,W]
  *   b = h + conv(block_B(… block_1(h)))           block(u) = u + s·conv(relu(conv(u)))
@@ -22,8 +22,13 @@ import mrisr.nn.Sequential;
  * It outputs the residual over the B-spline interpolation (see {@link Upsampling}), so together
  * with the caller's {@code U(y) +} it has EDSR's global residual. State-dict keys: {@code head.*},
  * {@code body.<i>.body.{0,2}.*} for the blocks, {@code body.<B>.*} for the body's last convolution,
- * {@code tail.*}. Receptive-field radius {@code 2B + 3} input voxels. Initialisation: PyTorch's
- * defaults, except the tail, which starts at zero so that an untrained network returns the B-spline
+ * {@code tail.*}. Receptive-field radius {@code 2B + 3} input voxels.
+ *
+ * <p>Bias-free (Mohan et al. 2020): with ReLUs and no biases the network is positively homogeneous,
+ * {@code R(α·x) = α·R(x)} for {@code α > 0}, so it behaves the same at every intensity scale and maps
+ * an empty region to an exactly zero residual — with biases, the background of a head (most of the
+ * volume, never well represented in foreground-biased training patches) got a small spurious offset
+ * that cost SSIM there. Initialisation: PyTorch's defaults, except the tail, which starts at zero so that an untrained network returns the B-spline
  * interpolation and training starts from the baseline instead of from random residuals (as with
  * zero-initialised residual branches, Goyal et al. 2017); the tail's gradient is not zero, so the
  * rest of the network starts learning from the second step.
@@ -46,18 +51,23 @@ public final class Edsr3d extends Module {
      * @param rng           draws PyTorch's default initialisation
      */
     public Edsr3d(int features, int blocks, double residualScale, int scale, Rng rng) {
-        head = registerModule("head", new Conv3d(1, features, 3, 1, 1, rng));
+        head = registerModule("head", conv(1, features, 3, rng));
         Sequential b = new Sequential();
         for (int i = 0; i < blocks; i++) {
-            b.add(new Residual(new Sequential(new Conv3d(features, features, 3, 1, 1, rng), new ReLU(),
-                    new Conv3d(features, features, 3, 1, 1, rng)), residualScale));
+            b.add(new Residual(new Sequential(conv(features, features, 3, rng), new ReLU(), conv(features, features, 3, rng)),
+                    residualScale));
         }
-        b.add(new Conv3d(features, features, 3, 1, 1, rng));
+        b.add(conv(features, features, 3, rng));
         body = registerModule("body", b);
-        tail = registerModule("tail", new Conv3d(features, scale * scale * scale, 3, 1, 1, rng));
+        tail = registerModule("tail", conv(features, scale * scale * scale, 3, rng));
         Init.zeros(tail.weight());
-        Init.zeros(tail.bias());
         shuffle = scale > 1 ? registerModule("shuffle", new PixelShuffle3d(scale)) : null;
+    }
+
+    /** A bias-free {@code k³} convolution with size-keeping zero padding. */
+    static Conv3d conv(int in, int out, int k, Rng rng) {
+        int[] ones = {1, 1, 1};
+        return new Conv3d(in, out, new int[] {k, k, k}, ones, new int[] {k / 2, k / 2, k / 2}, ones, 1, false, rng);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package mrisr.sr.nets;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 import mrisr.engine.Grad;
 import mrisr.engine.Memory;
 import mrisr.engine.Tensor;
@@ -107,16 +108,22 @@ public final class SlidingWindow {
         return s * s;
     }
 
+    /** {@link #apply(Module, float[], int[], Consumer)} without progress messages. */
+    public float[] apply(Module net, float[] input, int[] shape) {
+        return apply(net, input, shape, line -> {});
+    }
+
     /**
      * Runs {@code net} over {@code input} tile by tile, with gradient recording off.
      *
-     * @param net   maps {@code [1, 1, a, b, c]} to {@code [1, 1, s·a, s·b, s·c]}; should be in eval mode
-     * @param input row-major {@code [nx, ny, nz]} values (not modified)
-     * @param shape {@code [nx, ny, nz]}
+     * @param net      maps {@code [1, 1, a, b, c]} to {@code [1, 1, s·a, s·b, s·c]}; should be in eval mode
+     * @param input    row-major {@code [nx, ny, nz]} values (not modified)
+     * @param shape    {@code [nx, ny, nz]}
+     * @param progress receives a line such as {@code tile 12/48} about every tenth of the tiles
      * @return row-major {@code [s·nx, s·ny, s·nz]}
      * @throws mrisr.engine.MemoryBudgetException before allocating an output over the budget
      */
-    public float[] apply(Module net, float[] input, int[] shape) {
+    public float[] apply(Module net, float[] input, int[] shape, Consumer<String> progress) {
         if (shape.length != 3 || (long) shape[0] * shape[1] * shape[2] != input.length) {
             throw new IllegalArgumentException("input of " + input.length + " values does not fill " + Arrays.toString(shape));
         }
@@ -141,6 +148,8 @@ public final class SlidingWindow {
         }
         int[] tile = {Math.min(patch, shape[0]), Math.min(patch, shape[1]), Math.min(patch, shape[2])};
         float[] tileInput = new float[tile[0] * tile[1] * tile[2]];
+        int tiles = starts[0].length * starts[1].length * starts[2].length, done = 0;
+        int every = Math.max(1, tiles / 10);
         try (var _ = Grad.off()) {
             for (int si : starts[0]) {
                 double[] wi = weights(si, tile[0], shape[0]);
@@ -156,6 +165,7 @@ public final class SlidingWindow {
                                     + Arrays.toString(tile) + " is not " + scale + "x the tile");
                         }
                         accumulate(out, outShape, y.toArray(), si * scale, sj * scale, sk * scale, wi, wj, wk);
+                        if (++done % every == 0 || done == tiles) progress.accept("tile " + done + "/" + tiles);
                     }
                 }
             }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import mrisr.engine.DType;
 import mrisr.engine.Memory;
 import mrisr.engine.Rng;
@@ -17,6 +18,7 @@ import mrisr.engine.Tensor;
 import mrisr.nn.Module;
 import mrisr.nn.StateDictException;
 import mrisr.nn.io.SafeTensors;
+import mrisr.sr.data.IntensityScale;
 import mrisr.sr.data.TrainingDegradation;
 import mrisr.sr.methods.SrContext;
 import mrisr.sr.methods.baseline.Interpolation;
@@ -230,20 +232,22 @@ public final class SrModel {
         for (int s : outShape) outSize = Math.multiplyExact(outSize, (long) s);
         Memory.check(outSize, "super-resolved volume " + Arrays.toString(outShape));
         int[] s3 = {shape[0], shape[1], shape[2]};
-        int frames = shape.length == 4 ? shape[3] : 1;
+        boolean series = shape.length == 4;
+        int frames = series ? shape[3] : 1;
         float[] all = lr.data().toArray();
-        float[] out = new float[(int) outSize];
+        float[] out = series ? new float[(int) outSize] : null;
         int nIn = s3[0] * s3[1] * s3[2];
         int nOut = outShape[0] * outShape[1] * outShape[2];
         network.eval();
         for (int t = 0; t < frames; t++) {
             float[] frame = all;
-            if (frames > 1 || shape.length == 4) {
+            if (series) {
                 frame = new float[nIn];
                 for (int i = 0; i < nIn; i++) frame[i] = all[i * frames + t];
             }
-            float[] sr = frame(frame, s3, f, window);
-            if (frames > 1 || shape.length == 4) {
+            String prefix = series ? "frame " + (t + 1) + "/" + frames + ", " : "";
+            float[] sr = frame(frame, s3, f, window, line -> ctx.progress().accept(architecture.method() + ": " + prefix + line));
+            if (series) {
                 for (int i = 0; i < nOut; i++) out[i * frames + t] = sr[i];
             } else {
                 out = sr;
@@ -252,7 +256,7 @@ public final class SrModel {
         return lr.withGrid(Tensor.fromArray(out, outShape), Volume.resampledAffine(lr.affine(), f));
     }
 
-    private float[] frame(float[] y, int[] shape, double[] f, SlidingWindow window) {
+    private float[] frame(float[] y, int[] shape, double[] f, SlidingWindow window, Consumer<String> progress) {
         double s = IntensityScale.of(y);
         float inv = (float) (1 / s);
         float[] yn = new float[y.length];
@@ -261,8 +265,8 @@ public final class SrModel {
         Volume up = Interpolation.bspline().resample(lrNorm, f);
         float[] base = up.data().toArray();
         float[] residual = architecture.upsampling() == Upsampling.SUBPIXEL
-                ? window.apply(network, yn, shape)
-                : window.apply(network, base, up.shape());
+                ? window.apply(network, yn, shape, progress)
+                : window.apply(network, base, up.shape(), progress);
         for (int i = 0; i < base.length; i++) base[i] = (float) ((base[i] + residual[i]) * s);
         return base;
     }

@@ -13,11 +13,12 @@ import mrisr.nn.PixelShuffle3d;
  * kernels 9³, 1³ and 5³ ("9-1-5", Dong et al. 2014; in 3-D as Pham et al. 2017), ReLU after the
  * first two, zero padding that keeps the size:
  * <pre>
- *   R(x) = W₃ * relu(W₂ * relu(W₁ * x + b₁) + b₂) + b₃            [N,1,D,H,W] → [N,r³,D,H,W]
+ *   R(x) = W₃ * relu(W₂ * relu(W₁ * x))                      [N,1,D,H,W] → [N,r³,D,H,W]
  * </pre>
  * followed, for sub-pixel upsampling ({@code r > 1}), by {@link PixelShuffle3d} to {@code [N,1,rD,rH,rW]}.
- * Unlike the original, which outputs the image, it outputs the residual over the B-spline
- * interpolation (see {@link Upsampling}). State-dict keys: {@code conv1.*}, {@code conv2.*},
+ * Unlike the original, which outputs the image with biased layers, it outputs the residual over the
+ * B-spline interpolation (see {@link Upsampling}) and has no biases, so that, like {@link Edsr3d}, it
+ * is positively homogeneous and leaves empty regions exactly empty. State-dict keys: {@code conv1.*}, {@code conv2.*},
  * {@code conv3.*}. Receptive-field radius 6 input voxels. Initialisation: PyTorch's defaults, except
  * {@code conv3}, which starts at zero so that an untrained network returns the B-spline
  * interpolation.
@@ -39,11 +40,10 @@ public final class Srcnn3d extends Module {
      */
     public Srcnn3d(int features1, int features2, int scale, Rng rng) {
         int[] k = Architecture.SRCNN_KERNELS;
-        conv1 = registerModule("conv1", new Conv3d(1, features1, k[0], 1, k[0] / 2, rng));
-        conv2 = registerModule("conv2", new Conv3d(features1, features2, k[1], 1, k[1] / 2, rng));
-        conv3 = registerModule("conv3", new Conv3d(features2, scale * scale * scale, k[2], 1, k[2] / 2, rng));
+        conv1 = registerModule("conv1", Edsr3d.conv(1, features1, k[0], rng));
+        conv2 = registerModule("conv2", Edsr3d.conv(features1, features2, k[1], rng));
+        conv3 = registerModule("conv3", Edsr3d.conv(features2, scale * scale * scale, k[2], rng));
         Init.zeros(conv3.weight());
-        Init.zeros(conv3.bias());
         shuffle = scale > 1 ? registerModule("shuffle", new PixelShuffle3d(scale)) : null;
     }
 

@@ -9,7 +9,7 @@
  * <h2>What the networks compute</h2>
  * Every network predicts a residual over the cubic B-spline interpolation {@code U} of the input
  * {@code y} (global residual learning), on intensities divided by the input's 99.5th percentile
- * ({@link mrisr.sr.nets.IntensityScale}):
+ * ({@link mrisr.sr.data.IntensityScale}):
  * <pre>
  *   pre-upsampling:  x̂ = U(y) + R_θ(U(y))        layers on the high-resolution grid
  *   sub-pixel:       x̂ = U(y) + shuffle_r(R_θ(y)) layers on the low-resolution grid

@@ -2,11 +2,13 @@ package mrisr.sr.nets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Map;
 import mrisr.engine.Rng;
 import mrisr.engine.Tensor;
 import mrisr.nn.Module;
+import mrisr.sr.data.IntensityScale;
 import org.junit.jupiter.api.Test;
 
 class NetworksTest {
@@ -28,6 +30,22 @@ class NetworksTest {
             for (float v : Architecture.defaults(method, Upsampling.SUBPIXEL, new int[] {2, 2, 2}).build(new Rng(3)).forward(x).toArray()) {
                 assertThat(v).as(method).isZero();
             }
+        }
+    }
+
+    /** Bias-free with ReLUs: R(α·x) = α·R(x) for α > 0, so an empty region gets an exactly zero residual. */
+    @Test
+    void networksArePositivelyHomogeneous() {
+        for (Architecture arch : new Architecture[] {
+                Architecture.srcnn3d(Upsampling.PRE, new int[] {2, 2, 2}, 4),
+                Architecture.edsr3d(Upsampling.SUBPIXEL, new int[] {2, 2, 2}, 4, 2)}) {
+            Module net = NetTesting.randomNetwork(arch, 9);
+            int[] shape = {5, 6, 4};
+            float[] x = NetTesting.randomVolume(shape, 10), scaled = x.clone();
+            for (int i = 0; i < x.length; i++) scaled[i] = 8 * x[i]; // a power of two: the scaling itself is exact
+            float[] y = NetTesting.wholeVolume(net, x, shape), ys = NetTesting.wholeVolume(net, scaled, shape);
+            for (int i = 0; i < y.length; i++) assertThat((double) ys[i]).as("%s %d", arch, i).isCloseTo(8.0 * y[i], within(1e-4 * (1 + Math.abs(8.0 * y[i]))));
+            for (float v : NetTesting.wholeVolume(net, new float[x.length], shape)) assertThat(v).isZero();
         }
     }
 

@@ -1,4 +1,4 @@
-package mrisr.sr.nets;
+package mrisr.sr.data;
 
 import java.util.Arrays;
 
