@@ -65,16 +65,18 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Examples:",
             "  mrisr train --method edsr3d --data phantom --out edsr3d.safetensors",
-            "      sub-pixel EDSR-3D for 2,2,2 on brain phantoms, validated on a held-out phantom",
-            "  mrisr train --method srcnn3d --data hr-volumes/ --factor 1,1,4 --profile rect --noise 0.01 --steps 3000",
-            "      pre-upsampling SRCNN-3D for 4 mm rect slices with 1%% noise on your own NIfTI volumes",
+            "      sub-pixel EDSR-3D for 2,2,2 on brain phantoms, held-out validation",
+            "  mrisr train --method srcnn3d --data hr/ --factor 1,1,4 --profile rect \\",
+            "      --noise 0.01 --steps 3000",
+            "      pre-upsampling SRCNN-3D for 4 mm rect slices and 1%% noise, own data",
             "  mrisr train --resume edsr3d.ckpt.safetensors",
-            "      continue an interrupted run where its last checkpoint left off (same options, same result)",
-            "  mrisr sr --in lr.nii.gz --out sr.nii.gz --method edsr3d --model edsr3d.safetensors",
+            "      continue an interrupted run (same options, same result)",
+            "  mrisr sr --in lr.nii.gz --out sr.nii.gz --method edsr3d \\",
+            "      --model edsr3d.safetensors",
             "      use the model"})
 public final class TrainCommand implements Callable<Integer> {
     /** Default number of steps. */
-    static final int DEFAULT_STEPS = 1000;
+    static final int DEFAULT_STEPS = 2000;
     /** Held-out patches scored at each validation. */
     static final int VALIDATION_PATCHES = 16;
 
@@ -119,7 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Where the network upsamples (default: subpixel when all factors are equal, else pre).")
     String upsampling;
 
-    @Option(names = "--features", paramLabel = "C", description = "Channels (default: srcnn3d 32, edsr3d 8).")
+    @Option(names = "--features", paramLabel = "C", description = "Channels (default: srcnn3d 32, edsr3d 16).")
     Integer features;
 
     @Option(names = "--blocks", paramLabel = "B", description = "Residual blocks of edsr3d (default: 2).")

@@ -43,11 +43,14 @@
  * sub-pixel ×2 (48³ tiles) and 110 MB for pre-upsampling (96³ tiles), whatever the volume size.
  *
  * <h2>Defaults and what they reach</h2>
- * {@code mrisr train --method edsr3d --data phantom}: EDSR-3D with 8 features and 2 blocks, sub-pixel
- * ×2, patches of 24³ high-resolution voxels, batch 4, Adam at 3·10⁻³ with cosine decay, L1 loss,
- * 1000 steps. On the brain phantoms, held-out validation patches gain about 1.5 dB PSNR over B-spline
- * interpolation; wider (16, 24 features) or deeper (3, 4 blocks) networks gained no more per step in
- * the same tests, so a fixed time budget is best spent on steps.
+ * {@code mrisr train --method edsr3d --data phantom}: EDSR-3D with 16 features and 2 blocks, sub-pixel
+ * ×2, patches of 24³ high-resolution voxels, batch 4, Adam at 3·10⁻³ with cosine decay to 1 %, L1
+ * loss, 2000 steps on four 160×192×160 brain phantoms. Measured on a shared two-core machine (load
+ * average 5–8): 258 s of training; on a held-out phantom ({@code mrisr phantom --seed 7}, degraded
+ * with {@code mrisr degrade --factor 2,2,2}) PSNR 34.16 dB against 31.84 dB for the cubic B-spline
+ * (+2.32 dB), SSIM 0.982 against 0.968, HFEN 0.079 against 0.244. In shorter tuning runs (validation
+ * patches): 8 features gained +1.9 dB after 3000 steps where 16 gained +2.9 dB; a learning rate of
+ * 3·10⁻³ beat 2·10⁻³, 5·10⁻³ and 8·10⁻³; deeper networks gained little per unit of time.
  *
  * <pre>{@code
  * SrModel m = SrModel.load(Path.of("edsr3d.safetensors"));

@@ -171,5 +171,6 @@ class TrainCommandTest {
         assertThat(r.out()).contains("--method", "--data", "--steps", "--epochs", "--resume", "--factor", "--profile", "--noise",
                 "--patch", "--batch", "--lr", "--seed", "mrisr train --method edsr3d --data phantom --out edsr3d.safetensors",
                 "mrisr train --resume edsr3d.ckpt.safetensors");
+        assertThat(r.out().lines().filter(l -> l.length() > 80)).isEmpty();
     }
 }
