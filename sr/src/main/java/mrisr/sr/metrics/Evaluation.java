@@ -216,11 +216,18 @@ public final class Evaluation {
         metrics.put("psnr", psnr);
         if (Double.isInfinite(psnr)) notes.put("psnr", "identical volumes");
 
+        // both images once in double precision, shared by the filtering metrics
+        Inputs.checkMemory(2, r.length, "evaluation images for shape " + Arrays.toString(shape));
+        double[] x = Inputs.toDouble(r), y = Inputs.toDouble(t);
+        int[] squeezed = Inputs.squeeze(shape);
+
         step.accept("ssim");
-        int dims = Inputs.squeeze(shape).length;
+        double[] finestScale = null; // SSIM's {mean SSIM, mean cs}: MS-SSIM's first scale
         try {
-            metrics.put("ssim", Ssim.compute(r, t, shape, m, range));
-            notes.put("ssim", dims + "-D Gaussian window, sigma 1.5 voxels");
+            Ssim.checkWindow(shape, "SSIM");
+            finestScale = Ssim.meanSsimAndCs(x, y, squeezed, m, Ssim.c1(range), Ssim.c2(range));
+            metrics.put("ssim", finestScale[0]);
+            notes.put("ssim", squeezed.length + "-D Gaussian window, sigma 1.5 voxels");
         } catch (MetricException e) {
             notes.put("ssim", e.getMessage());
         }
@@ -231,7 +238,7 @@ public final class Evaluation {
             notes.put("ms_ssim", "needs at least 2 scales: every axis >= " + MsSsim.minimumSize(2) + " voxels");
         } else {
             try {
-                metrics.put("ms_ssim", MsSsim.compute(r, t, shape, m, range, MsSsim.truncatedWeights(scales)));
+                metrics.put("ms_ssim", MsSsim.msssim(x, y, squeezed, m, range, MsSsim.truncatedWeights(scales), finestScale));
                 notes.put("ms_ssim", scales == 5 ? "5 scales" : scales + " scales (grid too small for 5; weights rescaled)");
             } catch (MetricException e) {
                 notes.put("ms_ssim", e.getMessage());
@@ -241,9 +248,9 @@ public final class Evaluation {
         step.accept("nrmse");
         metrics.put("nrmse", Nrmse.compute(r, t, shape, m));
         step.accept("hfen");
-        metrics.put("hfen", Hfen.compute(r, t, shape, m));
+        metrics.put("hfen", Hfen.hfen(x, y, shape, m));
         step.accept("vif");
-        metrics.put("vif", Vif.compute(r, t, shape, m, range));
+        metrics.put("vif", Vif.vif(x, y, shape, m, range));
 
         step.accept("cnr");
         cnr(mask, r, t, options, metrics, notes);

@@ -124,6 +124,19 @@ public final class MsSsim {
     }
 
     private static double msssim(float[] ref, float[] test, int[] shape, boolean[] mask, double range, double[] weights) {
+        Inputs.checkMemory(2, ref.length, "MS-SSIM images for shape " + Arrays.toString(shape));
+        return msssim(Inputs.toDouble(ref), Inputs.toDouble(test), shape, mask, range, weights, null);
+    }
+
+    /**
+     * MS-SSIM of images already in double precision.
+     *
+     * @param x          reference (not modified)
+     * @param y          test (not modified)
+     * @param firstScale {@code {mean SSIM, mean cs}} of the finest scale when already computed by
+     *                   {@link Ssim#meanSsimAndCs} with the same mask and range, else {@code null}
+     */
+    static double msssim(double[] x, double[] y, int[] shape, boolean[] mask, double range, double[] weights, double[] firstScale) {
         if (weights == null || weights.length == 0) throw new MetricException("MS-SSIM: need at least one scale weight");
         for (double w : weights) {
             if (!(w >= 0) || !Double.isFinite(w)) throw new MetricException("MS-SSIM: scale weights must be finite and >= 0, got " + Arrays.toString(weights));
@@ -135,7 +148,6 @@ public final class MsSsim {
                     + " scales, every axis needs at least " + minimumSize(scales) + " voxels");
         }
         double c1 = Ssim.c1(range), c2 = Ssim.c2(range);
-        double[] x = Inputs.toDouble(ref), y = Inputs.toDouble(test);
         boolean[] m = mask;
         int[] s = sq;
         double result = 1;
@@ -146,7 +158,7 @@ public final class MsSsim {
                 if (m != null) m = poolMask(m, s);
                 s = SeparableFilter.pooledShape(s);
             }
-            double[] sc = Ssim.meanSsimAndCs(x, y, s, m, c1, c2);
+            double[] sc = j == 0 && firstScale != null ? firstScale : Ssim.meanSsimAndCs(x, y, s, m, c1, c2);
             double term = j == scales - 1 ? sc[0] : sc[1];
             result *= Math.pow(Math.max(term, 0), weights[j]);
         }

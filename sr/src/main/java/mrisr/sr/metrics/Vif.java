@@ -23,7 +23,9 @@ import mrisr.sr.volume.Volume;
  * </pre>
  * and {@code VIF = num/den}: 1 for identical images, below 1 for degraded ones (above 1 for
  * contrast-enhanced ones). With a mask, the sums run over the mask's voxels, the mask being
- * decimated with the images. Filtering is separable, parallel over lines, in double precision.
+ * decimated with the images. Filtering is separable, in double precision, one slice along axis 0 at
+ * a time and parallel over slices ({@link LocalMoments}); the pre-filter of a coarser scale is
+ * computed only on the slices the decimation keeps.
  *
  * <pre>{@code
  * double v = Vif.compute(hr, sr, null);            // R = max − min of hr
@@ -69,8 +71,14 @@ public final class Vif {
     }
 
     private static double vif(float[] ref, float[] test, int[] shape, boolean[] mask, double range) {
+        Inputs.checkMemory(2, ref.length, "VIF images for shape " + Arrays.toString(shape));
+        return vif(Inputs.toDouble(ref), Inputs.toDouble(test), shape, mask, range);
+    }
+
+    /** VIFp of images already in double precision ({@code ref}, {@code test} not modified). */
+    static double vif(double[] ref, double[] test, int[] shape, boolean[] mask, double range) {
         int n = ref.length;
-        Inputs.checkMemory(9, n, "VIF work arrays for shape " + Arrays.toString(shape));
+        Inputs.checkMemory(2, n, "VIF scaled images for shape " + Arrays.toString(shape));
         double scale = 255.0 / range;
         double[] r = new double[n], d = new double[n];
         for (int i = 0; i < n; i++) {
@@ -85,11 +93,8 @@ public final class Vif {
             double sd = taps / 5.0;
             double[] w = SeparableFilter.gaussianKernel(sd, SeparableFilter.radius(sd, TRUNCATE), 0);
             if (scaleIndex > 1) {
-                double[] scratch = new double[r.length], tmp = new double[r.length];
-                SeparableFilter.correlateAll(r, tmp, scratch, s, w);
-                r = SeparableFilter.decimate2(tmp, s);
-                SeparableFilter.correlateAll(d, tmp, scratch, s, w);
-                d = SeparableFilter.decimate2(tmp, s);
+                r = filterAndDecimate(r, s, w);
+                d = filterAndDecimate(d, s, w);
                 if (m != null) m = SeparableFilter.decimate2(m, s);
                 s = SeparableFilter.decimatedShape(s);
             }
@@ -101,38 +106,83 @@ public final class Vif {
         return num / den;
     }
 
-    /** {@code {Σ log10(1 + g²σ1²/(sv² + σn²)), Σ log10(1 + σ1²/σn²)}} at one scale. */
+    /**
+     * {@code decimate2(G ∗ x)}: the Gaussian filter computed only on the even slices along axis 0,
+     * then kept at even positions within each slice.
+     */
+    private static double[] filterAndDecimate(double[] x, int[] shape, double[] w) {
+        int n0 = shape[0];
+        int[] sliceShape = SeparableFilter.sliceShape(shape);
+        int size = SeparableFilter.numel(sliceShape);
+        int[] outShape = SeparableFilter.decimatedShape(shape);
+        int outSize = SeparableFilter.numel(SeparableFilter.sliceShape(outShape));
+        double[][] kernels = new double[sliceShape.length][];
+        Arrays.fill(kernels, w);
+        double[] out = new double[SeparableFilter.numel(outShape)];
+        double[][] axis0Kernels = {w};
+        SeparableFilter.forEachSlice(outShape[0], (lo, hi) -> {
+            int chunk = Math.min(SeparableFilter.SLICES_PER_PASS, hi - lo);
+            double[][][] slices = new double[1][chunk][size];
+            double[] scratch = new double[size];
+            for (int c0 = lo; c0 < hi; c0 += chunk) {
+                int count = Math.min(chunk, hi - c0);
+                SeparableFilter.correlateAxis0Slices(x, n0, size, 2 * c0, 2, count, axis0Kernels, slices);
+                for (int c = 0; c < count; c++) {
+                    SeparableFilter.correlateInPlace(slices[0][c], scratch, sliceShape, kernels);
+                    System.arraycopy(SeparableFilter.decimate2(slices[0][c], sliceShape), 0, out, (c0 + c) * outSize, outSize);
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * {@code {Σ log10(1 + g²σ1²/(sv² + σn²)), Σ log10(1 + σ1²/σn²)}} at one scale. Each sum of
+     * logarithms is taken as the logarithm of a running product ({@link Log10Sum}), one logarithm per
+     * few thousand voxels instead of one per voxel.
+     */
     private static double[] scaleSums(double[] r, double[] d, int[] shape, boolean[] mask, double[] w) {
-        int n = r.length;
-        double[] scratch = new double[n], buf = new double[n];
-        double[] mu1 = new double[n], mu2 = new double[n], s11 = new double[n], s22 = new double[n], s12 = new double[n];
-        product(r, r, buf);
-        SeparableFilter.correlateAll(buf, s11, scratch, shape, w);
-        product(d, d, buf);
-        SeparableFilter.correlateAll(buf, s22, scratch, shape, w);
-        product(r, d, buf);
-        SeparableFilter.correlateAll(buf, s12, scratch, shape, w);
-        SeparableFilter.correlateAll(r, mu1, scratch, shape, w);
-        SeparableFilter.correlateAll(d, mu2, scratch, shape, w);
-        double num = SeparableFilter.sum(n, (from, to) -> {
-            double acc = 0;
-            for (int i = from; i < to; i++) {
-                if (mask != null && !mask[i]) continue;
-                acc += Math.log10(1 + information(mu1[i], mu2[i], s11[i], s22[i], s12[i]));
-            }
-            return acc;
-        });
-        double den = SeparableFilter.sum(n, (from, to) -> {
-            double acc = 0;
-            for (int i = from; i < to; i++) {
-                if (mask != null && !mask[i]) continue;
-                double sigma1Sq = Math.max(s11[i] - mu1[i] * mu1[i], 0);
+        double[] num = new double[shape[0]], den = new double[shape[0]];
+        LocalMoments.forEachSlice(r, d, shape, w, 0, shape[0], (i, offset, m) -> {
+            Log10Sum information = new Log10Sum(), reference = new Log10Sum();
+            for (int q = 0; q < m.ux.length; q++) {
+                if (mask != null && !mask[offset + q]) continue;
+                double mu1 = m.ux[q];
+                information.add(1 + information(mu1, m.uy[q], m.xx[q], m.yy[q], m.xy[q]));
+                double sigma1Sq = Math.max(m.xx[q] - mu1 * mu1, 0);
                 if (sigma1Sq < EPS) sigma1Sq = 0;
-                acc += Math.log10(1 + sigma1Sq / SIGMA_NSQ);
+                reference.add(1 + sigma1Sq / SIGMA_NSQ);
             }
-            return acc;
+            num[i] = information.total();
+            den[i] = reference.total();
         });
-        return new double[] {num, den};
+        return new double[] {SeparableFilter.sumInOrder(num), SeparableFilter.sumInOrder(den)};
+    }
+
+    /**
+     * {@code Σ log10(v)} over factors {@code v ≥ 1} as {@code log10} of their running product, which
+     * is folded into the sum before it could overflow (and factors above {@code 1e50} are logged
+     * directly). Each product step rounds once, so the result agrees with summing the logarithms to
+     * about {@code 1e−16} relative per factor.
+     */
+    static final class Log10Sum {
+        private double product = 1, sum;
+
+        void add(double v) {
+            if (v > 1e50) {
+                sum += Math.log10(v);
+                return;
+            }
+            product *= v;
+            if (product > 1e250) {
+                sum += Math.log10(product);
+                product = 1;
+            }
+        }
+
+        double total() {
+            return sum + Math.log10(product);
+        }
     }
 
     /** {@code g²σ1²/(sv² + σn²)} at one voxel, with the reference code's guards in its order. */
@@ -157,9 +207,5 @@ public final class Vif {
         }
         if (svSq <= EPS) svSq = EPS;
         return g * g * sigma1Sq / (svSq + SIGMA_NSQ);
-    }
-
-    private static void product(double[] a, double[] b, double[] out) {
-        for (int i = 0; i < out.length; i++) out[i] = a[i] * b[i];
     }
 }

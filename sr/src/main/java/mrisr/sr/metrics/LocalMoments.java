@@ -1,0 +1,178 @@
+package mrisr.sr.metrics;
+
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Gaussian-weighted local moments of an image pair, the five fields SSIM, MS-SSIM and VIF are built
+ * from, produced one slice along axis 0 at a time:
+ * <pre>
+ *   ux = G∗x,  uy = G∗y,  xx = G∗x²,  yy = G∗y²,  xy = G∗(x·y)
+ * </pre>
+ * with {@code G} the separable correlation with one symmetric kernel along every axis (scipy's
+ * {@code gaussian_filter}, 'reflect' boundary). The second moments are raw: callers form
+ * {@code σx² = xx − ux²} and so on.
+ *
+ * <p>Output slice {@code i} takes one fused pass along axis 0 over the {@code 2r + 1} input slices
+ * around it — the five fields at once, the products formed on the fly — then the passes along the
+ * other axes on slice-sized buffers. Nothing of the size of the grid is allocated, each input value
+ * is read from memory about once, and every field value comes out bit-identical to
+ * {@link SeparableFilter#correlate} applied to {@code x}, {@code y}, {@code x·x}, {@code y·y},
+ * {@code x·y} (same operations, same order). Slices are spread over threads in a fixed split; the
+ * consumer sees each slice exactly once, so per-slice results are independent of the thread count.
+ */
+final class LocalMoments {
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    /** Columns per block of the axis-0 pass: five accumulators of 512 doubles = 20 KiB, in L1. */
+    private static final int BLOCK = 512;
+    /** Taps accumulated in registers between loads and stores of the accumulators. */
+    private static final int TAP_GROUP = 4;
+
+    private LocalMoments() {}
+
+    /** The five fields of one slice; arrays of the slice's size, reused for the next slice. */
+    static final class Slice {
+        final double[] ux, uy, xx, yy, xy;
+
+        private Slice(int size) {
+            ux = new double[size];
+            uy = new double[size];
+            xx = new double[size];
+            yy = new double[size];
+            xy = new double[size];
+        }
+    }
+
+    /** Receives the moments of each slice, concurrently for different slices. */
+    @FunctionalInterface
+    interface Consumer {
+        /**
+         * @param i      slice index along axis 0
+         * @param offset {@code i · size}: the flat index of the slice's first voxel in the grid
+         * @param s      the slice's moments, valid only during the call
+         */
+        void accept(int i, int offset, Slice s);
+    }
+
+    /**
+     * Computes the moments of slices {@code [from, to)} along axis 0 and hands each to {@code consumer}.
+     *
+     * @param x     first image, row-major over {@code shape} (not modified)
+     * @param y     second image, same shape (not modified)
+     * @param shape grid shape, at least one axis
+     * @param w     symmetric kernel of odd length, used along every axis
+     */
+    static void forEachSlice(double[] x, double[] y, int[] shape, double[] w, int from, int to, Consumer consumer) {
+        int n0 = shape[0];
+        int[] sliceShape = SeparableFilter.sliceShape(shape);
+        int size = SeparableFilter.numel(sliceShape);
+        double[][] kernels = new double[sliceShape.length][];
+        Arrays.fill(kernels, w);
+        SeparableFilter.forEachSlice(to - from, (lo, hi) -> {
+            int chunk = Math.min(SeparableFilter.SLICES_PER_PASS, hi - lo);
+            Slice[] slices = new Slice[chunk];
+            for (int c = 0; c < chunk; c++) slices[c] = new Slice(size);
+            double[] scratch = new double[size];
+            for (int c0 = lo; c0 < hi; c0 += chunk) {
+                int count = Math.min(chunk, hi - c0);
+                axis0(x, y, n0, size, from + c0, count, w, slices);
+                for (int c = 0; c < count; c++) {
+                    Slice s = slices[c];
+                    for (double[] field : new double[][] {s.ux, s.uy, s.xx, s.yy, s.xy}) {
+                        SeparableFilter.correlateInPlace(field, scratch, sliceShape, kernels);
+                    }
+                    int i = from + c0 + c;
+                    consumer.accept(i, i * size, s);
+                }
+            }
+        });
+    }
+
+    /** Memory the slice buffers of one task take, in bytes, for a grid of {@code shape}. */
+    static long bytesPerTask(int[] shape) {
+        return 6L * Double.BYTES * SeparableFilter.numel(SeparableFilter.sliceShape(shape));
+    }
+
+    /**
+     * The five fields of output slices {@code first .. first + count − 1} correlated along axis 0
+     * only; per field the same arithmetic as {@link SeparableFilter#correlateAxis0Slices} on the
+     * product image. The work runs in column blocks, all slices per block, so the input rows that
+     * neighbouring slices share come from cache; within a block the five accumulators stay in L1
+     * and the taps are taken {@value #TAP_GROUP} at a time with the accumulators in registers
+     * (Vector API lanes, scalar tail).
+     */
+    private static void axis0(double[] x, double[] y, int n0, int size, int first, int count, double[] w, Slice[] out) {
+        int r = w.length / 2;
+        int[][] plus = new int[count][r + 1], minus = new int[count][r + 1];
+        for (int c = 0; c < count; c++) {
+            for (int t = 1; t <= r; t++) {
+                plus[c][t] = SeparableFilter.reflect(first + c + t, n0) * size;
+                minus[c][t] = SeparableFilter.reflect(first + c - t, n0) * size;
+            }
+        }
+        for (int q0 = 0; q0 < size; q0 += BLOCK) {
+            int q1 = Math.min(size, q0 + BLOCK);
+            for (int c = 0; c < count; c++) block(x, y, (first + c) * size, plus[c], minus[c], q0, q1, w, out[c]);
+        }
+    }
+
+    /** Columns {@code [q0, q1)} of one output slice of {@link #axis0}. */
+    private static void block(double[] x, double[] y, int centre, int[] plus, int[] minus, int q0, int q1, double[] w, Slice s) {
+        int r = w.length / 2;
+        double wc = w[r];
+        double[] ux = s.ux, uy = s.uy, xx = s.xx, yy = s.yy, xy = s.xy;
+        int vectorEnd = q0 + (q1 - q0) / LANES * LANES;
+        for (int q = q0; q < vectorEnd; q += LANES) {
+            DoubleVector a = DoubleVector.fromArray(SPECIES, x, centre + q), b = DoubleVector.fromArray(SPECIES, y, centre + q);
+            a.mul(wc).intoArray(ux, q);
+            b.mul(wc).intoArray(uy, q);
+            a.mul(a).mul(wc).intoArray(xx, q);
+            b.mul(b).mul(wc).intoArray(yy, q);
+            a.mul(b).mul(wc).intoArray(xy, q);
+        }
+        for (int t0 = 1; t0 <= r; t0 += TAP_GROUP) {
+            int t1 = Math.min(r, t0 + TAP_GROUP - 1);
+            for (int q = q0; q < vectorEnd; q += LANES) {
+                DoubleVector sx = DoubleVector.fromArray(SPECIES, ux, q), sy = DoubleVector.fromArray(SPECIES, uy, q);
+                DoubleVector sxx = DoubleVector.fromArray(SPECIES, xx, q), syy = DoubleVector.fromArray(SPECIES, yy, q);
+                DoubleVector sxy = DoubleVector.fromArray(SPECIES, xy, q);
+                for (int t = t0; t <= t1; t++) {
+                    int p = plus[t] + q, m = minus[t] + q;
+                    DoubleVector ap = DoubleVector.fromArray(SPECIES, x, p), am = DoubleVector.fromArray(SPECIES, x, m);
+                    DoubleVector bp = DoubleVector.fromArray(SPECIES, y, p), bm = DoubleVector.fromArray(SPECIES, y, m);
+                    double wt = w[r + t];
+                    sx = sx.add(ap.add(am).mul(wt));
+                    sy = sy.add(bp.add(bm).mul(wt));
+                    sxx = sxx.add(ap.mul(ap).add(am.mul(am)).mul(wt));
+                    syy = syy.add(bp.mul(bp).add(bm.mul(bm)).mul(wt));
+                    sxy = sxy.add(ap.mul(bp).add(am.mul(bm)).mul(wt));
+                }
+                sx.intoArray(ux, q);
+                sy.intoArray(uy, q);
+                sxx.intoArray(xx, q);
+                syy.intoArray(yy, q);
+                sxy.intoArray(xy, q);
+            }
+        }
+        for (int q = vectorEnd; q < q1; q++) {
+            double a = x[centre + q], b = y[centre + q];
+            double sx = wc * a, sy = wc * b, sxx = wc * (a * a), syy = wc * (b * b), sxy = wc * (a * b);
+            for (int t = 1; t <= r; t++) {
+                double ap = x[plus[t] + q], am = x[minus[t] + q], bp = y[plus[t] + q], bm = y[minus[t] + q];
+                double wt = w[r + t];
+                sx += wt * (ap + am);
+                sy += wt * (bp + bm);
+                sxx += wt * (ap * ap + am * am);
+                syy += wt * (bp * bp + bm * bm);
+                sxy += wt * (ap * bp + am * bm);
+            }
+            ux[q] = sx;
+            uy[q] = sy;
+            xx[q] = sxx;
+            yy[q] = syy;
+            xy[q] = sxy;
+        }
+    }
+}
