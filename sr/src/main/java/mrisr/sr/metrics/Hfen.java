@@ -13,11 +13,12 @@ import mrisr.sr.volume.Volume;
  * along {@code a} and the Gaussian along the other axes (truncated at 4σ: radius 6, 13 taps;
  * 'reflect' boundary). The original paper used MATLAB's 15×15 {@code fspecial('log', 15, 1.5)} kernel
  * in 2-D, whose zero-sum correction gives slightly different values; this separable form extends
- * unchanged to 3-D. The LoG is linear, so the numerator is computed as {@code ‖LoG(test − ref)‖₂}.
- * With a mask, both norms run over the mask's voxels (the filtering still sees the whole image).
- * The LoG is formed one slice along axis 0 at a time (the Gaussian and its second derivative along
- * axis 0, then the in-slice passes of each term on slice buffers), in parallel over slices; only
- * the squared norms are kept, so no LoG image of the grid's size is allocated.
+ * unchanged to 3-D. With a mask, both norms run over the mask's voxels (the filtering still sees
+ * the whole image). Both LoGs are formed one slice along axis 0 at a time (the Gaussian and its
+ * second derivative along axis 0, then the in-slice passes of each term on slice buffers), in
+ * parallel over slices; only the two squared norms are kept, so no image of the grid's size is
+ * allocated. The numerator uses {@code LoG(test) − LoG(ref)} per voxel, which equals
+ * {@code LoG(test − ref)} up to rounding.
  *
  * <pre>{@code
  * double h = Hfen.compute(hr, sr, null);
@@ -56,55 +57,72 @@ public final class Hfen {
 
     /** HFEN of images already in double precision ({@code ref}, {@code test} not modified). */
     static double hfen(double[] ref, double[] test, int[] shape, boolean[] mask) {
-        int n = ref.length;
-        Inputs.checkMemory(1, n, "HFEN difference image for shape " + Arrays.toString(shape));
-        double[] diff = new double[n];
-        for (int i = 0; i < n; i++) diff[i] = test[i] - ref[i];
-        double num = squaredNormOfLog(diff, shape, mask);
-        double den = squaredNormOfLog(ref, shape, mask);
-        if (den == 0) throw new MetricException("HFEN: the reference has no high-frequency content (LoG is zero) in the evaluated region");
-        return Math.sqrt(num / den);
+        double[] norms = squaredNorms(ref, test, shape, mask);
+        if (norms[1] == 0) throw new MetricException("HFEN: the reference has no high-frequency content (LoG is zero) in the evaluated region");
+        return Math.sqrt(norms[0] / norms[1]);
     }
 
     /**
-     * {@code Σ LoG(x)²} over the mask (all voxels for {@code null}), where LoG is
-     * scipy.ndimage.gaussian_laplace(x, σ = 1.5) = {@code Σ_a ∂²_a G ∗ x}: term {@code a} applies the
-     * second-derivative kernel along axis {@code a} and the Gaussian along the others, axes in order,
-     * and the terms are added in axis order.
+     * {@code {Σ (LoG(test) − LoG(ref))², Σ LoG(ref)²}} over the mask (all voxels for {@code null}),
+     * where LoG is scipy.ndimage.gaussian_laplace(x, σ = 1.5) = {@code Σ_a ∂²_a G ∗ x}: term
+     * {@code a} applies the second-derivative kernel along axis {@code a} and the Gaussian along the
+     * others, axes in order, and the terms are added in axis order.
      */
-    static double squaredNormOfLog(double[] x, int[] shape, boolean[] mask) {
+    static double[] squaredNorms(double[] ref, double[] test, int[] shape, boolean[] mask) {
         int r = SeparableFilter.radius(SIGMA, TRUNCATE);
         double[] g0 = SeparableFilter.gaussianKernel(SIGMA, r, 0);
         double[] g2 = SeparableFilter.gaussianKernel(SIGMA, r, 2);
-        int n0 = shape[0], d = shape.length;
+        int n0 = shape[0];
         int[] sliceShape = SeparableFilter.sliceShape(shape);
         int size = SeparableFilter.numel(sliceShape);
-        double[][][] inSlice = new double[d][d - 1][]; // term a: kernels of the in-slice axes (grid axes 1..d-1)
-        for (int a = 0; a < d; a++) {
-            for (int b = 1; b < d; b++) inSlice[a][b - 1] = b == a ? g2 : g0;
-        }
-        double[] partial = new double[n0];
-        double[][] axis0Kernels = {g0, g2};
-        SeparableFilter.forEachSlice(n0, (lo, hi) -> {
-            int chunk = Math.min(SeparableFilter.SLICES_PER_PASS, hi - lo);
-            double[][][] axis0 = new double[2][chunk][size]; // {G, G''} along axis 0, per slice of the chunk
-            double[] log = new double[size], term = new double[size], scratch = new double[size];
-            for (int c0 = lo; c0 < hi; c0 += chunk) {
-                int count = Math.min(chunk, hi - c0);
-                SeparableFilter.correlateAxis0Slices(x, n0, size, c0, 1, count, axis0Kernels, axis0);
+        double[] diffSums = new double[n0], refSums = new double[n0];
+        int perPass = SeparableFilter.slicesPerPass(n0);
+        SeparableFilter.forEachSlice(n0, () -> new Buffers(perPass, size), (b, lo, hi) -> {
+            for (int c0 = lo; c0 < hi; c0 += perPass) {
+                int count = Math.min(perPass, hi - c0);
+                SeparableFilter.correlateAxis0Slices(ref, n0, size, c0, 1, count, new double[][] {g0, g2}, b.ref);
+                SeparableFilter.correlateAxis0Slices(test, n0, size, c0, 1, count, new double[][] {g0, g2}, b.test);
                 for (int c = 0; c < count; c++) {
-                    SeparableFilter.correlate(axis0[1][c], log, scratch, sliceShape, inSlice[0]);
-                    for (int a = 1; a < d; a++) {
-                        SeparableFilter.correlate(axis0[0][c], term, scratch, sliceShape, inSlice[a]);
-                        for (int q = 0; q < size; q++) log[q] += term[q];
-                    }
+                    laplacian(b.ref[0][c], b.ref[1][c], sliceShape, g0, g2, b.logRef, b.term, b.scratch);
+                    laplacian(b.test[0][c], b.test[1][c], sliceShape, g0, g2, b.logTest, b.term, b.scratch);
                     int offset = (c0 + c) * size;
-                    double s = 0;
-                    for (int q = 0; q < size; q++) if (mask == null || mask[offset + q]) s += log[q] * log[q];
-                    partial[c0 + c] = s;
+                    double diff = 0, reference = 0;
+                    for (int q = 0; q < size; q++) {
+                        if (mask != null && !mask[offset + q]) continue;
+                        double v = b.logTest[q] - b.logRef[q];
+                        diff += v * v;
+                        reference += b.logRef[q] * b.logRef[q];
+                    }
+                    diffSums[c0 + c] = diff;
+                    refSums[c0 + c] = reference;
                 }
             }
         });
-        return SeparableFilter.sumInOrder(partial);
+        return new double[] {SeparableFilter.sumInOrder(diffSums), SeparableFilter.sumInOrder(refSums)};
+    }
+
+    /**
+     * The LoG of one slice from its axis-0 passes: {@code smooth = G ∗₀ x}, {@code second = G'' ∗₀ x};
+     * the result goes to {@code out}.
+     */
+    private static void laplacian(double[] smooth, double[] second, int[] sliceShape, double[] g0, double[] g2, double[] out, double[] term,
+            double[] scratch) {
+        int d = sliceShape.length + 1;
+        double[][] kernels = new double[d - 1][];
+        Arrays.fill(kernels, g0);
+        SeparableFilter.correlate(second, out, scratch, sliceShape, kernels);
+        for (int a = 1; a < d; a++) {
+            kernels[a - 1] = g2;
+            SeparableFilter.correlate(smooth, term, scratch, sliceShape, kernels);
+            kernels[a - 1] = g0;
+            for (int q = 0; q < out.length; q++) out[q] += term[q];
+        }
+    }
+
+    /** Per task: the axis-0 passes {G, G''} of each image for the slices of one pass, and slice work buffers. */
+    private record Buffers(double[][][] ref, double[][][] test, double[] logRef, double[] logTest, double[] term, double[] scratch) {
+        Buffers(int count, int size) {
+            this(new double[2][count][size], new double[2][count][size], new double[size], new double[size], new double[size], new double[size]);
+        }
     }
 }

@@ -35,6 +35,7 @@ final class LocalMoments {
     /** The five fields of one slice; arrays of the slice's size, reused for the next slice. */
     static final class Slice {
         final double[] ux, uy, xx, yy, xy;
+        private final double[][] fields;
 
         private Slice(int size) {
             ux = new double[size];
@@ -42,6 +43,7 @@ final class LocalMoments {
             xx = new double[size];
             yy = new double[size];
             xy = new double[size];
+            fields = new double[][] {ux, uy, xx, yy, xy};
         }
     }
 
@@ -70,19 +72,14 @@ final class LocalMoments {
         int size = SeparableFilter.numel(sliceShape);
         double[][] kernels = new double[sliceShape.length][];
         Arrays.fill(kernels, w);
-        SeparableFilter.forEachSlice(to - from, (lo, hi) -> {
-            int chunk = Math.min(SeparableFilter.SLICES_PER_PASS, hi - lo);
-            Slice[] slices = new Slice[chunk];
-            for (int c = 0; c < chunk; c++) slices[c] = new Slice(size);
-            double[] scratch = new double[size];
-            for (int c0 = lo; c0 < hi; c0 += chunk) {
-                int count = Math.min(chunk, hi - c0);
-                axis0(x, y, n0, size, from + c0, count, w, slices);
+        int perPass = SeparableFilter.slicesPerPass(to - from);
+        SeparableFilter.forEachSlice(to - from, () -> new Buffers(perPass, size), (b, lo, hi) -> {
+            for (int c0 = lo; c0 < hi; c0 += perPass) {
+                int count = Math.min(perPass, hi - c0);
+                axis0(x, y, n0, size, from + c0, count, w, b.slices);
                 for (int c = 0; c < count; c++) {
-                    Slice s = slices[c];
-                    for (double[] field : new double[][] {s.ux, s.uy, s.xx, s.yy, s.xy}) {
-                        SeparableFilter.correlateInPlace(field, scratch, sliceShape, kernels);
-                    }
+                    Slice s = b.slices[c];
+                    for (double[] field : s.fields) SeparableFilter.correlateInPlace(field, b.scratch, sliceShape, kernels);
                     int i = from + c0 + c;
                     consumer.accept(i, i * size, s);
                 }
@@ -90,9 +87,12 @@ final class LocalMoments {
         });
     }
 
-    /** Memory the slice buffers of one task take, in bytes, for a grid of {@code shape}. */
-    static long bytesPerTask(int[] shape) {
-        return 6L * Double.BYTES * SeparableFilter.numel(SeparableFilter.sliceShape(shape));
+    /** The slices one pass fills, and the second buffer of the in-slice passes. */
+    private record Buffers(Slice[] slices, double[] scratch) {
+        Buffers(int count, int size) {
+            this(new Slice[count], new double[size]);
+            for (int c = 0; c < count; c++) slices[c] = new Slice(size);
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package mrisr.sr.metrics;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 import mrisr.kernels.Parallel;
@@ -42,7 +44,7 @@ final class SeparableFilter {
     /** Slices per task of {@link #forEachSlice}: a fixed split of axis 0 into at most 32 tasks. */
     private static final int SLICE_TASKS = 32;
     /** Most output slices one axis-0 pass produces together ({@link #correlateAxis0Slices}): bounds the buffers. */
-    static final int SLICES_PER_PASS = 8;
+    private static final int SLICES_PER_PASS = 8;
 
     private SeparableFilter() {}
 
@@ -280,21 +282,38 @@ final class SeparableFilter {
         }
     }
 
-    /** Work on a range of slices with buffers the task owns. */
+    /** Work on a range of slices with buffers it has to itself for the duration of the call. */
     @FunctionalInterface
-    interface SliceTask {
-        /** Processes slices {@code [from, to)} along axis 0. */
-        void run(int from, int to);
+    interface SliceTask<B> {
+        /** Processes slices {@code [from, to)} along axis 0, using (and overwriting) {@code buffers}. */
+        void run(B buffers, int from, int to);
     }
 
     /**
      * Runs {@code task} over slices {@code [0, n)} along axis 0 in parallel: a fixed split into at
      * most {@value #SLICE_TASKS} ranges of consecutive slices (neighbouring output slices share most
-     * input slices), independent of the thread count. Each range should allocate its own slice
-     * buffers and write only results indexed by its slices.
+     * input slices), independent of the thread count. Buffer sets come from {@code newBuffers} and
+     * are recycled between ranges, so about one set per thread is allocated; a task must not rely
+     * on what a previous range left in them, and writes only results indexed by its own slices.
      */
-    static void forEachSlice(int n, SliceTask task) {
-        Parallel.forRange(n, Math.max(1, (n + SLICE_TASKS - 1) / SLICE_TASKS), task::run);
+    static <B> void forEachSlice(int n, Supplier<B> newBuffers, SliceTask<B> task) {
+        ConcurrentLinkedQueue<B> pool = new ConcurrentLinkedQueue<>();
+        Parallel.forRange(n, sliceGrain(n), (lo, hi) -> {
+            B buffers = pool.poll();
+            if (buffers == null) buffers = newBuffers.get();
+            task.run(buffers, lo, hi);
+            pool.offer(buffers);
+        });
+    }
+
+    /** The number of consecutive slices one task of {@link #forEachSlice} covers (at most). */
+    static int sliceGrain(int n) {
+        return Math.max(1, (n + SLICE_TASKS - 1) / SLICE_TASKS);
+    }
+
+    /** Output slices one axis-0 pass of a task produces together: the task's slices, at most {@link #SLICES_PER_PASS}. */
+    static int slicesPerPass(int n) {
+        return Math.min(SLICES_PER_PASS, sliceGrain(n));
     }
 
     /**

@@ -77,14 +77,8 @@ public final class Vif {
 
     /** VIFp of images already in double precision ({@code ref}, {@code test} not modified). */
     static double vif(double[] ref, double[] test, int[] shape, boolean[] mask, double range) {
-        int n = ref.length;
-        Inputs.checkMemory(2, n, "VIF scaled images for shape " + Arrays.toString(shape));
         double scale = 255.0 / range;
-        double[] r = new double[n], d = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = ref[i] * scale;
-            d[i] = test[i] * scale;
-        }
+        double[] r = ref, d = test;
         int[] s = shape.clone();
         boolean[] m = mask;
         double num = 0, den = 0;
@@ -98,7 +92,7 @@ public final class Vif {
                 if (m != null) m = SeparableFilter.decimate2(m, s);
                 s = SeparableFilter.decimatedShape(s);
             }
-            double[] sums = scaleSums(r, d, s, m, w);
+            double[] sums = scaleSums(r, d, s, m, w, scale);
             num += sums[0];
             den += sums[1];
         }
@@ -118,38 +112,44 @@ public final class Vif {
         int outSize = SeparableFilter.numel(SeparableFilter.sliceShape(outShape));
         double[][] kernels = new double[sliceShape.length][];
         Arrays.fill(kernels, w);
-        double[] out = new double[SeparableFilter.numel(outShape)];
         double[][] axis0Kernels = {w};
-        SeparableFilter.forEachSlice(outShape[0], (lo, hi) -> {
-            int chunk = Math.min(SeparableFilter.SLICES_PER_PASS, hi - lo);
-            double[][][] slices = new double[1][chunk][size];
-            double[] scratch = new double[size];
-            for (int c0 = lo; c0 < hi; c0 += chunk) {
-                int count = Math.min(chunk, hi - c0);
-                SeparableFilter.correlateAxis0Slices(x, n0, size, 2 * c0, 2, count, axis0Kernels, slices);
+        Inputs.checkMemory(1, SeparableFilter.numel(outShape), "VIF scale of shape " + Arrays.toString(outShape));
+        double[] out = new double[SeparableFilter.numel(outShape)];
+        int perPass = SeparableFilter.slicesPerPass(outShape[0]);
+        SeparableFilter.forEachSlice(outShape[0], () -> new Buffers(new double[1][perPass][size], new double[size]), (b, lo, hi) -> {
+            for (int c0 = lo; c0 < hi; c0 += perPass) {
+                int count = Math.min(perPass, hi - c0);
+                SeparableFilter.correlateAxis0Slices(x, n0, size, 2 * c0, 2, count, axis0Kernels, b.slices);
                 for (int c = 0; c < count; c++) {
-                    SeparableFilter.correlateInPlace(slices[0][c], scratch, sliceShape, kernels);
-                    System.arraycopy(SeparableFilter.decimate2(slices[0][c], sliceShape), 0, out, (c0 + c) * outSize, outSize);
+                    double[] slice = b.slices[0][c];
+                    SeparableFilter.correlateInPlace(slice, b.scratch, sliceShape, kernels);
+                    System.arraycopy(SeparableFilter.decimate2(slice, sliceShape), 0, out, (c0 + c) * outSize, outSize);
                 }
             }
         });
         return out;
     }
 
+    /** Per task of {@link #filterAndDecimate}: the slices of one axis-0 pass ({@code [1][count][size]}) and a second buffer. */
+    private record Buffers(double[][][] slices, double[] scratch) {}
+
     /**
-     * {@code {Σ log10(1 + g²σ1²/(sv² + σn²)), Σ log10(1 + σ1²/σn²)}} at one scale. Each sum of
-     * logarithms is taken as the logarithm of a running product ({@link Log10Sum}), one logarithm per
-     * few thousand voxels instead of one per voxel.
+     * {@code {Σ log10(1 + g²σ1²/(sv² + σn²)), Σ log10(1 + σ1²/σn²)}} at one scale, for images that
+     * still have to be multiplied by {@code scale} = 255/R: the local moments are scaled instead
+     * ({@code s·μ}, {@code s²·E[xy]}), which equals filtering scaled images up to rounding. Each sum
+     * of logarithms is taken as the logarithm of a running product ({@link Log10Sum}), one logarithm
+     * per few thousand voxels instead of one per voxel.
      */
-    private static double[] scaleSums(double[] r, double[] d, int[] shape, boolean[] mask, double[] w) {
+    private static double[] scaleSums(double[] r, double[] d, int[] shape, boolean[] mask, double[] w, double scale) {
         double[] num = new double[shape[0]], den = new double[shape[0]];
+        double scale2 = scale * scale;
         LocalMoments.forEachSlice(r, d, shape, w, 0, shape[0], (i, offset, m) -> {
             Log10Sum information = new Log10Sum(), reference = new Log10Sum();
             for (int q = 0; q < m.ux.length; q++) {
                 if (mask != null && !mask[offset + q]) continue;
-                double mu1 = m.ux[q];
-                information.add(1 + information(mu1, m.uy[q], m.xx[q], m.yy[q], m.xy[q]));
-                double sigma1Sq = Math.max(m.xx[q] - mu1 * mu1, 0);
+                double mu1 = scale * m.ux[q], e11 = scale2 * m.xx[q];
+                information.add(1 + information(mu1, scale * m.uy[q], e11, scale2 * m.yy[q], scale2 * m.xy[q]));
+                double sigma1Sq = Math.max(e11 - mu1 * mu1, 0);
                 if (sigma1Sq < EPS) sigma1Sq = 0;
                 reference.add(1 + sigma1Sq / SIGMA_NSQ);
             }
