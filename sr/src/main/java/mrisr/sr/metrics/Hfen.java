@@ -18,7 +18,8 @@ import mrisr.sr.volume.Volume;
  * second derivative along axis 0, then the in-slice passes of each term on slice buffers), in
  * parallel over slices; only the two squared norms are kept, so no image of the grid's size is
  * allocated. The numerator uses {@code LoG(test) − LoG(ref)} per voxel, which equals
- * {@code LoG(test − ref)} up to rounding.
+ * {@code LoG(test − ref)} up to rounding, and the per-axis terms are regrouped (see
+ * {@code laplacian}), also exact up to rounding.
  *
  * <pre>{@code
  * double h = Hfen.compute(hr, sr, null);
@@ -78,20 +79,21 @@ public final class Hfen {
         double[] diffSums = new double[n0], refSums = new double[n0];
         int perPass = SeparableFilter.slicesPerPass(n0);
         SeparableFilter.forEachSlice(n0, () -> new Buffers(perPass, size), (b, lo, hi) -> {
+            double[][] axis0Kernels = {g0, g2};
             for (int c0 = lo; c0 < hi; c0 += perPass) {
                 int count = Math.min(perPass, hi - c0);
-                SeparableFilter.correlateAxis0Slices(ref, n0, size, c0, 1, count, new double[][] {g0, g2}, b.ref);
-                SeparableFilter.correlateAxis0Slices(test, n0, size, c0, 1, count, new double[][] {g0, g2}, b.test);
+                SeparableFilter.correlateAxis0Slices(ref, n0, size, c0, 1, count, axis0Kernels, b.ref);
+                SeparableFilter.correlateAxis0Slices(test, n0, size, c0, 1, count, axis0Kernels, b.test);
                 for (int c = 0; c < count; c++) {
-                    laplacian(b.ref[0][c], b.ref[1][c], sliceShape, g0, g2, b.logRef, b.term, b.scratch);
-                    laplacian(b.test[0][c], b.test[1][c], sliceShape, g0, g2, b.logTest, b.term, b.scratch);
+                    double[] logRef = laplacian(b.ref[0][c], b.ref[1][c], sliceShape, g0, g2, b.work[0], b.work[1]);
+                    double[] logTest = laplacian(b.test[0][c], b.test[1][c], sliceShape, g0, g2, b.work[2], b.work[3]);
                     int offset = (c0 + c) * size;
                     double diff = 0, reference = 0;
                     for (int q = 0; q < size; q++) {
                         if (mask != null && !mask[offset + q]) continue;
-                        double v = b.logTest[q] - b.logRef[q];
+                        double v = logTest[q] - logRef[q];
                         diff += v * v;
-                        reference += b.logRef[q] * b.logRef[q];
+                        reference += logRef[q] * logRef[q];
                     }
                     diffSums[c0 + c] = diff;
                     refSums[c0 + c] = reference;
@@ -102,27 +104,38 @@ public final class Hfen {
     }
 
     /**
-     * The LoG of one slice from its axis-0 passes: {@code smooth = G ∗₀ x}, {@code second = G'' ∗₀ x};
-     * the result goes to {@code out}.
+     * The LoG of one slice from its axis-0 passes {@code smooth = G ∗₀ x} and {@code second = G'' ∗₀ x}
+     * (both overwritten), built up axis by axis: with {@code S} the image smoothed along the axes
+     * done so far and {@code L} the LoG over those axes, each further axis {@code a} gives
+     * {@code L ← G_a ∗ L + G''_a ∗ S} and {@code S ← G_a ∗ S} — the sum of scipy's per-axis terms,
+     * regrouped so that a 3-D slice needs five passes instead of six.
+     *
+     * @return the array holding the LoG: one of {@code smooth}, {@code second}, {@code t1}, {@code t2}
      */
-    private static void laplacian(double[] smooth, double[] second, int[] sliceShape, double[] g0, double[] g2, double[] out, double[] term,
-            double[] scratch) {
-        int d = sliceShape.length + 1;
-        double[][] kernels = new double[d - 1][];
-        Arrays.fill(kernels, g0);
-        SeparableFilter.correlate(second, out, scratch, sliceShape, kernels);
-        for (int a = 1; a < d; a++) {
-            kernels[a - 1] = g2;
-            SeparableFilter.correlate(smooth, term, scratch, sliceShape, kernels);
-            kernels[a - 1] = g0;
-            for (int q = 0; q < out.length; q++) out[q] += term[q];
+    private static double[] laplacian(double[] smooth, double[] second, int[] sliceShape, double[] g0, double[] g2, double[] t1, double[] t2) {
+        double[] s = smooth, l = second, a = t1, b = t2;
+        int last = sliceShape.length - 1;
+        for (int axis = 0; axis <= last; axis++) {
+            SeparableFilter.correlateAxis(l, a, sliceShape, axis, g0);
+            SeparableFilter.correlateAxis(s, b, sliceShape, axis, g2);
+            for (int q = 0; q < a.length; q++) a[q] += b[q];
+            double[] previous = l;
+            l = a; // L ← G_a L + G''_a S
+            a = previous;
+            if (axis < last) {
+                SeparableFilter.correlateAxis(s, b, sliceShape, axis, g0);
+                double[] smoothed = b;
+                b = s; // S ← G_a S
+                s = smoothed;
+            }
         }
+        return l;
     }
 
-    /** Per task: the axis-0 passes {G, G''} of each image for the slices of one pass, and slice work buffers. */
-    private record Buffers(double[][][] ref, double[][][] test, double[] logRef, double[] logTest, double[] term, double[] scratch) {
+    /** Per task: the axis-0 passes {G, G''} of each image for the slices of one pass, and four slice work buffers. */
+    private record Buffers(double[][][] ref, double[][][] test, double[][] work) {
         Buffers(int count, int size) {
-            this(new double[2][count][size], new double[2][count][size], new double[size], new double[size], new double[size], new double[size]);
+            this(new double[2][count][size], new double[2][count][size], new double[4][size]);
         }
     }
 }

@@ -14,11 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code gaussian_filter}, 'reflect' boundary). The second moments are raw: callers form
  * {@code σx² = xx − ux²} and so on.
  *
- * <p>Output slice {@code i} takes one fused pass along axis 0 over the {@code 2r + 1} input slices
- * around it — the five fields at once, the products formed on the fly — then the passes along the
- * other axes on slice-sized buffers. Nothing of the size of the grid is allocated, each input value
- * is read from memory about once, and every field value comes out bit-identical to
- * {@link SeparableFilter#correlate} applied to {@code x}, {@code y}, {@code x·x}, {@code y·y},
+ * <p>A few output slices at a time take one fused pass along axis 0 over the {@code 2r + 1} input
+ * slices around each — the five fields at once, the products formed on the fly, in column blocks so
+ * that the input rows neighbouring outputs share come from cache — then the passes along the other
+ * axes on slice-sized buffers. Nothing of the size of the grid is allocated, and every field value
+ * comes out bit-identical to
+ * {@link SeparableFilter#correlateInPlace} applied to {@code x}, {@code y}, {@code x·x}, {@code y·y},
  * {@code x·y} (same operations, same order). Slices are spread over threads in a fixed split; the
  * consumer sees each slice exactly once, so per-slice results are independent of the thread count.
  */

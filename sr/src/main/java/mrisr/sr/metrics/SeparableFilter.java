@@ -14,23 +14,24 @@ import mrisr.kernels.Parallel;
  * <p>{@link #correlateAxis} computes, along one axis of length {@code n},
  * {@code out[i] = Σ_{t=-r..r} w[t + r] · in[reflect(i + t)]} — scipy's {@code correlate1d} with
  * {@code mode='reflect'}, the half-sample symmetric extension {@code d c b a | a b c d | d c b a},
- * repeated with period {@code 2n} for lines shorter than the kernel. Lines are processed in parallel;
- * each output value is computed by the same sequence of operations whatever the thread count, so
- * results are bit-identical for 1 or N threads. Kernels built here are symmetric, and the sum pairs
- * the mirrored taps first, as scipy does for symmetric kernels.
+ * repeated with period {@code 2n} for lines shorter than the kernel. Kernels built here are
+ * symmetric, and the sum pairs the mirrored taps first, as scipy does for symmetric kernels:
+ * {@code acc = w_c·x; acc = acc + w_t·(x₊ + x₋)} for t = 1..r. {@link #correlateInPlace} chains
+ * such passes over every axis in order, like {@code scipy.ndimage.gaussian_filter}.
  *
- * <p>Whole-grid passes stream the grid through memory once per axis. The metrics instead work one
- * slice along axis 0 at a time ({@link #sliceShape}, {@link #correlateAxis0Slices},
- * {@link #correlateInPlace} on the slice): output slice {@code i} reads the {@code 2r + 1} input
- * slices around {@code i}, and the passes along the remaining axes run on slice-sized buffers that
- * stay in cache. Every value goes through the same operations in the same order as in
- * {@link #correlate}, so both give the same bits.
+ * <p>The metrics work one slice along axis 0 at a time rather than in whole-grid passes, which
+ * would stream the grid through memory once per axis: {@link #correlateAxis0Slices} forms output
+ * slices from the {@code 2r + 1} input slices around each (in column blocks, so input rows shared
+ * by neighbouring outputs are read from memory once), and the passes along the remaining axes run
+ * on slice-sized buffers that stay in cache ({@link #sliceShape}, {@link #forEachSlice}). Each
+ * value still goes through the operations above in the same order, axis 0 first, so slice-wise and
+ * whole-grid filtering give the same bits.
  *
  * <p>The inner loops use the Vector API ({@code DoubleVector}, the platform's preferred width) with
- * a scalar tail. Each lane performs the scalar operations in the scalar
- * order — {@code acc = wc·x; acc = acc + w_t·(x₊ + x₋)} for t = 1..r, no fused multiply-add — so
- * results are bit-identical to the plain scalar loops (the test suite keeps such a twin and
- * compares them bit for bit) and across vector widths.
+ * a scalar tail. Each lane performs the scalar operations in the scalar order, without fused
+ * multiply-add, so results are bit-identical to plain scalar loops (the tests keep such a twin and
+ * compare bit for bit) and across vector widths. Work is split into fixed chunks and partial sums
+ * are combined in a fixed order, so results do not depend on the thread count either.
  *
  * <p>Everything here is domain-free array code that could move onto engine ops once they exist.
  */
@@ -81,40 +82,6 @@ final class SeparableFilter {
         int period = 2 * n;
         int m = Math.floorMod(i, period);
         return m < n ? m : period - 1 - m;
-    }
-
-    /**
-     * Correlates along every axis in order 0, 1, …, with {@code kernels[axis]} (a {@code null} entry
-     * skips that axis), like {@code scipy.ndimage.gaussian_filter}.
-     *
-     * @param src     input, row-major over {@code shape}; not modified
-     * @param dst     output, same length; may not alias {@code src}
-     * @param scratch work array of the same length, overwritten
-     */
-    static void correlate(double[] src, double[] dst, double[] scratch, int[] shape, double[][] kernels) {
-        int passes = 0;
-        for (double[] k : kernels) if (k != null) passes++;
-        if (passes == 0) {
-            System.arraycopy(src, 0, dst, 0, src.length);
-            return;
-        }
-        double[] in = src;
-        int done = 0;
-        for (int axis = 0; axis < shape.length; axis++) {
-            if (kernels[axis] == null) continue;
-            // choose targets so that the last pass lands in dst
-            double[] out = (passes - 1 - done) % 2 == 0 ? dst : scratch;
-            correlateAxis(in, out, shape, axis, kernels[axis]);
-            in = out;
-            done++;
-        }
-    }
-
-    /** The same symmetric kernel along every axis. */
-    static void correlateAll(double[] src, double[] dst, double[] scratch, int[] shape, double[] kernel) {
-        double[][] k = new double[shape.length][];
-        Arrays.fill(k, kernel);
-        correlate(src, dst, scratch, shape, k);
     }
 
     /**
@@ -227,9 +194,9 @@ final class SeparableFilter {
     }
 
     /**
-     * Correlates {@code a} along every axis with {@code kernels[axis]} ({@code null} skips an axis),
-     * in place, with the same arithmetic as {@link #correlate}; {@code b} is a second buffer of the
-     * same length, overwritten.
+     * Correlates {@code a} along every axis in order 0, 1, … with {@code kernels[axis]} (a
+     * {@code null} entry skips that axis), in place, like {@code scipy.ndimage.gaussian_filter};
+     * {@code b} is a second buffer of the same length, overwritten.
      */
     static void correlateInPlace(double[] a, double[] b, int[] shape, double[][] kernels) {
         double[] in = a, out = b;

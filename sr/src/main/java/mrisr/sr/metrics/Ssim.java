@@ -143,7 +143,7 @@ public final class Ssim {
      */
     static double[] meanSsimAndCs(double[] x, double[] y, int[] shape, boolean[] mask, double c1, double c2) {
         int n0 = shape[0];
-        boolean[] inSlice = interior(SeparableFilter.sliceShape(shape), PAD, null);
+        boolean[] inSlice = interior(SeparableFilter.sliceShape(shape), PAD);
         double[] ssimSums = new double[n0], csSums = new double[n0];
         long[] counts = new long[n0];
         int from = Math.min(PAD, n0), to = Math.max(from, n0 - PAD);
@@ -169,14 +169,14 @@ public final class Ssim {
         return new double[] {SeparableFilter.sumInOrder(ssimSums) / count, SeparableFilter.sumInOrder(csSums) / count};
     }
 
-    /** Voxels at least {@code pad} from every border, and in the mask if one is given. */
-    static boolean[] interior(int[] shape, int pad, boolean[] mask) {
+    /** Voxels at least {@code pad} from every border of a grid (one voxel for a grid with no axes). */
+    static boolean[] interior(int[] shape, int pad) {
         int n = SeparableFilter.numel(shape);
         int d = shape.length;
         boolean[] out = new boolean[n];
         int[] idx = new int[d];
         for (int i = 0; i < n; i++) {
-            boolean in = mask == null || mask[i];
+            boolean in = true;
             for (int a = 0; a < d && in; a++) in = idx[a] >= pad && idx[a] < shape[a] - pad;
             out[i] = in;
             for (int a = d - 1; a >= 0; a--) { // odometer over the row-major index
