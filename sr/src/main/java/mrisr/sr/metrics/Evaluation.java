@@ -216,9 +216,7 @@ public final class Evaluation {
         metrics.put("psnr", psnr);
         if (Double.isInfinite(psnr)) notes.put("psnr", "identical volumes");
 
-        // both images once in double precision, shared by the filtering metrics
-        Inputs.checkMemory(2, r.length, "evaluation images for shape " + Arrays.toString(shape));
-        double[] x = Inputs.toDouble(r), y = Inputs.toDouble(t);
+        Grid x = Grid.of(r), y = Grid.of(t);
         int[] squeezed = Inputs.squeeze(shape);
 
         step.accept("ssim");

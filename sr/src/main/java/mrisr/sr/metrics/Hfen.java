@@ -42,22 +42,17 @@ public final class Hfen {
      */
     public static double compute(float[] ref, float[] test, int[] shape, boolean[] mask) {
         int[] s = Inputs.checkPair(ref, test, shape, mask);
-        return hfen(ref, test, s, mask);
+        return hfen(Grid.of(ref), Grid.of(test), s, mask);
     }
 
     /** HFEN of two volumes; mask voxels {@code > 0} are included ({@code null} for all). */
     public static double compute(Volume ref, Volume test, Volume mask) {
         Inputs.Pair p = Inputs.pair(ref, test, mask);
-        return hfen(p.ref(), p.test(), p.shape(), p.mask());
+        return hfen(Grid.of(p.ref()), Grid.of(p.test()), p.shape(), p.mask());
     }
 
-    private static double hfen(float[] ref, float[] test, int[] shape, boolean[] mask) {
-        Inputs.checkMemory(2, ref.length, "HFEN images for shape " + Arrays.toString(shape));
-        return hfen(Inputs.toDouble(ref), Inputs.toDouble(test), shape, mask);
-    }
-
-    /** HFEN of images already in double precision ({@code ref}, {@code test} not modified). */
-    static double hfen(double[] ref, double[] test, int[] shape, boolean[] mask) {
+    /** HFEN of two images. */
+    static double hfen(Grid ref, Grid test, int[] shape, boolean[] mask) {
         double[] norms = squaredNorms(ref, test, shape, mask);
         if (norms[1] == 0) throw new MetricException("HFEN: the reference has no high-frequency content (LoG is zero) in the evaluated region");
         return Math.sqrt(norms[0] / norms[1]);
@@ -69,7 +64,7 @@ public final class Hfen {
      * {@code a} applies the second-derivative kernel along axis {@code a} and the Gaussian along the
      * others, axes in order, and the terms are added in axis order.
      */
-    static double[] squaredNorms(double[] ref, double[] test, int[] shape, boolean[] mask) {
+    static double[] squaredNorms(Grid ref, Grid test, int[] shape, boolean[] mask) {
         int r = SeparableFilter.radius(SIGMA, TRUNCATE);
         double[] g0 = SeparableFilter.gaussianKernel(SIGMA, r, 0);
         double[] g2 = SeparableFilter.gaussianKernel(SIGMA, r, 2);
@@ -78,12 +73,13 @@ public final class Hfen {
         int size = SeparableFilter.numel(sliceShape);
         double[] diffSums = new double[n0], refSums = new double[n0];
         int perPass = SeparableFilter.slicesPerPass(n0);
-        SeparableFilter.forEachSlice(n0, () -> new Buffers(perPass, size), (b, lo, hi) -> {
+        int tile = SeparableFilter.tileLength(perPass, 1, r);
+        SeparableFilter.forEachSlice(n0, () -> new Buffers(perPass, size, tile), (b, lo, hi) -> {
             double[][] axis0Kernels = {g0, g2};
             for (int c0 = lo; c0 < hi; c0 += perPass) {
                 int count = Math.min(perPass, hi - c0);
-                SeparableFilter.correlateAxis0Slices(ref, n0, size, c0, 1, count, axis0Kernels, b.ref);
-                SeparableFilter.correlateAxis0Slices(test, n0, size, c0, 1, count, axis0Kernels, b.test);
+                SeparableFilter.correlateAxis0Slices(ref, n0, size, c0, 1, count, axis0Kernels, b.ref, b.tile);
+                SeparableFilter.correlateAxis0Slices(test, n0, size, c0, 1, count, axis0Kernels, b.test, b.tile);
                 for (int c = 0; c < count; c++) {
                     double[] logRef = laplacian(b.ref[0][c], b.ref[1][c], sliceShape, g0, g2, b.work[0], b.work[1]);
                     double[] logTest = laplacian(b.test[0][c], b.test[1][c], sliceShape, g0, g2, b.work[2], b.work[3]);
@@ -132,10 +128,10 @@ public final class Hfen {
         return l;
     }
 
-    /** Per task: the axis-0 passes {G, G''} of each image for the slices of one pass, and four slice work buffers. */
-    private record Buffers(double[][][] ref, double[][][] test, double[][] work) {
-        Buffers(int count, int size) {
-            this(new double[2][count][size], new double[2][count][size], new double[4][size]);
+    /** Per task: the axis-0 passes {G, G''} of each image for the slices of one pass, four slice work buffers, the input tile. */
+    private record Buffers(double[][][] ref, double[][][] test, double[][] work, double[] tile) {
+        Buffers(int count, int size, int tile) {
+            this(new double[2][count][size], new double[2][count][size], new double[4][size], new double[tile]);
         }
     }
 }

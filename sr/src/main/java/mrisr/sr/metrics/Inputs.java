@@ -167,13 +167,4 @@ final class Inputs {
     static void checkMemory(int arrays, int n, String what) {
         Memory.check(Math.multiplyExact(2L * arrays, (long) n), what);
     }
-
-    /** The values widened to double (exactly), in parallel. */
-    static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        Parallel.forRange(a.length, GRAIN, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) d[i] = a[i];
-        });
-        return d;
-    }
 }

@@ -27,7 +27,7 @@ final class LocalMoments {
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Columns per block of the axis-0 pass: five accumulators of 512 doubles = 20 KiB, in L1. */
-    private static final int BLOCK = 512;
+    private static final int BLOCK = SeparableFilter.BLOCK;
     /** Taps accumulated in registers between loads and stores of the accumulators. */
     private static final int TAP_GROUP = 4;
 
@@ -67,17 +67,18 @@ final class LocalMoments {
      * @param shape grid shape, at least one axis
      * @param w     symmetric kernel of odd length, used along every axis
      */
-    static void forEachSlice(double[] x, double[] y, int[] shape, double[] w, int from, int to, Consumer consumer) {
+    static void forEachSlice(Grid x, Grid y, int[] shape, double[] w, int from, int to, Consumer consumer) {
         int n0 = shape[0];
         int[] sliceShape = SeparableFilter.sliceShape(shape);
         int size = SeparableFilter.numel(sliceShape);
         double[][] kernels = new double[sliceShape.length][];
         Arrays.fill(kernels, w);
         int perPass = SeparableFilter.slicesPerPass(to - from);
-        SeparableFilter.forEachSlice(to - from, () -> new Buffers(perPass, size), (b, lo, hi) -> {
+        int tile = SeparableFilter.tileLength(perPass, 1, w.length / 2);
+        SeparableFilter.forEachSlice(to - from, () -> new Buffers(perPass, size, tile), (b, lo, hi) -> {
             for (int c0 = lo; c0 < hi; c0 += perPass) {
                 int count = Math.min(perPass, hi - c0);
-                axis0(x, y, n0, size, from + c0, count, w, b.slices);
+                axis0(x, y, n0, size, from + c0, count, w, b);
                 for (int c = 0; c < count; c++) {
                     Slice s = b.slices[c];
                     for (double[] field : s.fields) SeparableFilter.correlateInPlace(field, b.scratch, sliceShape, kernels);
@@ -88,10 +89,10 @@ final class LocalMoments {
         });
     }
 
-    /** The slices one pass fills, and the second buffer of the in-slice passes. */
-    private record Buffers(Slice[] slices, double[] scratch) {
-        Buffers(int count, int size) {
-            this(new Slice[count], new double[size]);
+    /** The slices one pass fills, the second buffer of the in-slice passes, and the input tiles of the axis-0 pass. */
+    private record Buffers(Slice[] slices, double[] scratch, double[] tileX, double[] tileY) {
+        Buffers(int count, int size, int tile) {
+            this(new Slice[count], new double[size], new double[tile], new double[tile]);
             for (int c = 0; c < count; c++) slices[c] = new Slice(size);
         }
     }
@@ -99,34 +100,43 @@ final class LocalMoments {
     /**
      * The five fields of output slices {@code first .. first + count − 1} correlated along axis 0
      * only; per field the same arithmetic as {@link SeparableFilter#correlateAxis0Slices} on the
-     * product image. The work runs in column blocks, all slices per block, so the input rows that
-     * neighbouring slices share come from cache; within a block the five accumulators stay in L1
-     * and the taps are taken {@value #TAP_GROUP} at a time with the accumulators in registers
-     * (Vector API lanes, scalar tail).
+     * product image. The work runs in column blocks: the input rows the slices need are copied for
+     * one block into the tiles (widened to double), then every output of the block is formed from
+     * there, the five accumulators in L1 and the taps taken {@value #TAP_GROUP} at a time with the
+     * accumulators in registers (Vector API lanes, scalar tail).
      */
-    private static void axis0(double[] x, double[] y, int n0, int size, int first, int count, double[] w, Slice[] out) {
+    private static void axis0(Grid x, Grid y, int n0, int size, int first, int count, double[] w, Buffers b) {
         int r = w.length / 2;
+        int lo = Math.max(0, first - r), hi = Math.min(n0 - 1, first + count - 1 + r);
         int[][] plus = new int[count][r + 1], minus = new int[count][r + 1];
         for (int c = 0; c < count; c++) {
             for (int t = 1; t <= r; t++) {
-                plus[c][t] = SeparableFilter.reflect(first + c + t, n0) * size;
-                minus[c][t] = SeparableFilter.reflect(first + c - t, n0) * size;
+                plus[c][t] = (SeparableFilter.reflect(first + c + t, n0) - lo) * BLOCK;
+                minus[c][t] = (SeparableFilter.reflect(first + c - t, n0) - lo) * BLOCK;
             }
         }
         for (int q0 = 0; q0 < size; q0 += BLOCK) {
-            int q1 = Math.min(size, q0 + BLOCK);
-            for (int c = 0; c < count; c++) block(x, y, (first + c) * size, plus[c], minus[c], q0, q1, w, out[c]);
+            int len = Math.min(BLOCK, size - q0);
+            for (int row = lo; row <= hi; row++) {
+                x.copy(row * size + q0, b.tileX, (row - lo) * BLOCK, len);
+                y.copy(row * size + q0, b.tileY, (row - lo) * BLOCK, len);
+            }
+            for (int c = 0; c < count; c++) block(b.tileX, b.tileY, (first + c - lo) * BLOCK, plus[c], minus[c], len, w, b.slices[c], q0);
         }
     }
 
-    /** Columns {@code [q0, q1)} of one output slice of {@link #axis0}. */
-    private static void block(double[] x, double[] y, int centre, int[] plus, int[] minus, int q0, int q1, double[] w, Slice s) {
+    /**
+     * {@code len} columns of one output slice of {@link #axis0} from the tiles: tile row offsets
+     * {@code centre}, {@code plus[t]}, {@code minus[t]}; results go to columns {@code q0 …} of the slice.
+     */
+    private static void block(double[] x, double[] y, int centre, int[] plus, int[] minus, int len, double[] w, Slice s, int q0) {
         int r = w.length / 2;
         double wc = w[r];
         double[] ux = s.ux, uy = s.uy, xx = s.xx, yy = s.yy, xy = s.xy;
-        int vectorEnd = q0 + (q1 - q0) / LANES * LANES;
-        for (int q = q0; q < vectorEnd; q += LANES) {
-            DoubleVector a = DoubleVector.fromArray(SPECIES, x, centre + q), b = DoubleVector.fromArray(SPECIES, y, centre + q);
+        int vectorEnd = len / LANES * LANES;
+        for (int k = 0; k < vectorEnd; k += LANES) {
+            DoubleVector a = DoubleVector.fromArray(SPECIES, x, centre + k), b = DoubleVector.fromArray(SPECIES, y, centre + k);
+            int q = q0 + k;
             a.mul(wc).intoArray(ux, q);
             b.mul(wc).intoArray(uy, q);
             a.mul(a).mul(wc).intoArray(xx, q);
@@ -135,12 +145,13 @@ final class LocalMoments {
         }
         for (int t0 = 1; t0 <= r; t0 += TAP_GROUP) {
             int t1 = Math.min(r, t0 + TAP_GROUP - 1);
-            for (int q = q0; q < vectorEnd; q += LANES) {
+            for (int k = 0; k < vectorEnd; k += LANES) {
+                int q = q0 + k;
                 DoubleVector sx = DoubleVector.fromArray(SPECIES, ux, q), sy = DoubleVector.fromArray(SPECIES, uy, q);
                 DoubleVector sxx = DoubleVector.fromArray(SPECIES, xx, q), syy = DoubleVector.fromArray(SPECIES, yy, q);
                 DoubleVector sxy = DoubleVector.fromArray(SPECIES, xy, q);
                 for (int t = t0; t <= t1; t++) {
-                    int p = plus[t] + q, m = minus[t] + q;
+                    int p = plus[t] + k, m = minus[t] + k;
                     DoubleVector ap = DoubleVector.fromArray(SPECIES, x, p), am = DoubleVector.fromArray(SPECIES, x, m);
                     DoubleVector bp = DoubleVector.fromArray(SPECIES, y, p), bm = DoubleVector.fromArray(SPECIES, y, m);
                     double wt = w[r + t];
@@ -157,11 +168,11 @@ final class LocalMoments {
                 sxy.intoArray(xy, q);
             }
         }
-        for (int q = vectorEnd; q < q1; q++) {
-            double a = x[centre + q], b = y[centre + q];
+        for (int k = vectorEnd; k < len; k++) {
+            double a = x[centre + k], b = y[centre + k];
             double sx = wc * a, sy = wc * b, sxx = wc * (a * a), syy = wc * (b * b), sxy = wc * (a * b);
             for (int t = 1; t <= r; t++) {
-                double ap = x[plus[t] + q], am = x[minus[t] + q], bp = y[plus[t] + q], bm = y[minus[t] + q];
+                double ap = x[plus[t] + k], am = x[minus[t] + k], bp = y[plus[t] + k], bm = y[minus[t] + k];
                 double wt = w[r + t];
                 sx += wt * (ap + am);
                 sy += wt * (bp + bm);
@@ -169,6 +180,7 @@ final class LocalMoments {
                 syy += wt * (bp * bp + bm * bm);
                 sxy += wt * (ap * bp + am * bm);
             }
+            int q = q0 + k;
             ux[q] = sx;
             uy[q] = sy;
             xx[q] = sxx;

@@ -124,19 +124,18 @@ public final class MsSsim {
     }
 
     private static double msssim(float[] ref, float[] test, int[] shape, boolean[] mask, double range, double[] weights) {
-        Inputs.checkMemory(2, ref.length, "MS-SSIM images for shape " + Arrays.toString(shape));
-        return msssim(Inputs.toDouble(ref), Inputs.toDouble(test), shape, mask, range, weights, null);
+        return msssim(Grid.of(ref), Grid.of(test), shape, mask, range, weights, null);
     }
 
     /**
-     * MS-SSIM of images already in double precision.
+     * MS-SSIM of two images.
      *
-     * @param x          reference (not modified)
-     * @param y          test (not modified)
+     * @param x          reference
+     * @param y          test
      * @param firstScale {@code {mean SSIM, mean cs}} of the finest scale when already computed by
      *                   {@link Ssim#meanSsimAndCs} with the same mask and range, else {@code null}
      */
-    static double msssim(double[] x, double[] y, int[] shape, boolean[] mask, double range, double[] weights, double[] firstScale) {
+    static double msssim(Grid x, Grid y, int[] shape, boolean[] mask, double range, double[] weights, double[] firstScale) {
         if (weights == null || weights.length == 0) throw new MetricException("MS-SSIM: need at least one scale weight");
         for (double w : weights) {
             if (!(w >= 0) || !Double.isFinite(w)) throw new MetricException("MS-SSIM: scale weights must be finite and >= 0, got " + Arrays.toString(weights));
@@ -153,8 +152,9 @@ public final class MsSsim {
         double result = 1;
         for (int j = 0; j < scales; j++) {
             if (j > 0) {
-                x = SeparableFilter.averagePool2(x, s);
-                y = SeparableFilter.averagePool2(y, s);
+                Inputs.checkMemory(2, SeparableFilter.numel(SeparableFilter.pooledShape(s)), "MS-SSIM scale " + (j + 1));
+                x = Grid.of(SeparableFilter.averagePool2(x, s));
+                y = Grid.of(SeparableFilter.averagePool2(y, s));
                 if (m != null) m = poolMask(m, s);
                 s = SeparableFilter.pooledShape(s);
             }
@@ -168,7 +168,7 @@ public final class MsSsim {
     private static boolean[] poolMask(boolean[] mask, int[] shape) {
         double[] d = new double[mask.length];
         for (int i = 0; i < d.length; i++) d[i] = mask[i] ? 1 : 0;
-        double[] pooled = SeparableFilter.averagePool2(d, shape);
+        double[] pooled = SeparableFilter.averagePool2(Grid.of(d), shape);
         boolean[] out = new boolean[pooled.length];
         for (int i = 0; i < out.length; i++) out[i] = pooled[i] >= 0.5;
         return out;

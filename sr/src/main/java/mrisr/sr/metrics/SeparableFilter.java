@@ -38,8 +38,8 @@ import mrisr.kernels.Parallel;
 final class SeparableFilter {
     /** Reduction chunk: fixed, so partial sums (and their rounding) do not depend on the thread count. */
     private static final int SUM_GRAIN = 1 << 15;
-    /** Column block of strided passes: 512 doubles = 4 KiB of output per row. */
-    private static final int BLOCK = 512;
+    /** Column block of strided passes and of the axis-0 tiles: 512 doubles = 4 KiB per row. */
+    static final int BLOCK = 512;
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Slices per task of {@link #forEachSlice}: a fixed split of axis 0 into at most 32 tasks. */
@@ -123,7 +123,7 @@ final class SeparableFilter {
                             plus[t] = base + reflect(i + t, n) * inner;
                             minus[t] = base + reflect(i - t, n) * inner;
                         }
-                        combineRows(src, base + i * inner, plus, minus, 0, len, w, dst, base + i * inner);
+                        combineRows(src, base + i * inner, plus, minus, len, w, dst, base + i * inner);
                     }
                 }
             });
@@ -147,20 +147,20 @@ final class SeparableFilter {
             line[p] = src[off + reflect(p - r, n)];
             line[r + n + p] = src[off + reflect(n + p, n)];
         }
-        combineRows(line, r, plus, minus, 0, n, w, dst, off);
+        combineRows(line, r, plus, minus, n, w, dst, off);
     }
 
     /**
-     * {@code len} values of one output row: {@code dst[out + x] = w_c·src[centre + x] + Σ_t w_t·(src[plus[t] + shift + x]
-     * + src[minus[t] + shift + x])}, the taps accumulated in registers in order t = 1..r. Four vectors
+     * {@code len} values of one output row: {@code dst[out + x] = w_c·src[centre + x] + Σ_t w_t·(src[plus[t] + x]
+     * + src[minus[t] + x])}, the taps accumulated in registers in order t = 1..r. Four vectors
      * are worked on at once so that their accumulation chains overlap; a scalar loop does the tail.
      */
-    private static void combineRows(double[] src, int centre, int[] plus, int[] minus, int shift, int len, double[] w, double[] dst, int out) {
+    private static void combineRows(double[] src, int centre, int[] plus, int[] minus, int len, double[] w, double[] dst, int out) {
         int r = w.length / 2;
         double wc = w[r];
         int x = 0;
         for (; x + 4 * LANES <= len; x += 4 * LANES) {
-            int x0 = shift + x, x1 = x0 + LANES, x2 = x0 + 2 * LANES, x3 = x0 + 3 * LANES;
+            int x0 = x, x1 = x0 + LANES, x2 = x0 + 2 * LANES, x3 = x0 + 3 * LANES;
             DoubleVector a0 = DoubleVector.fromArray(SPECIES, src, centre + x).mul(wc);
             DoubleVector a1 = DoubleVector.fromArray(SPECIES, src, centre + x + LANES).mul(wc);
             DoubleVector a2 = DoubleVector.fromArray(SPECIES, src, centre + x + 2 * LANES).mul(wc);
@@ -181,14 +181,14 @@ final class SeparableFilter {
         for (; x + LANES <= len; x += LANES) {
             DoubleVector acc = DoubleVector.fromArray(SPECIES, src, centre + x).mul(wc);
             for (int t = 1; t <= r; t++) {
-                DoubleVector pair = DoubleVector.fromArray(SPECIES, src, plus[t] + shift + x).add(DoubleVector.fromArray(SPECIES, src, minus[t] + shift + x));
+                DoubleVector pair = DoubleVector.fromArray(SPECIES, src, plus[t] + x).add(DoubleVector.fromArray(SPECIES, src, minus[t] + x));
                 acc = acc.add(pair.mul(w[r + t]));
             }
             acc.intoArray(dst, out + x);
         }
         for (; x < len; x++) {
             double acc = wc * src[centre + x];
-            for (int t = 1; t <= r; t++) acc += w[r + t] * (src[plus[t] + shift + x] + src[minus[t] + shift + x]);
+            for (int t = 1; t <= r; t++) acc += w[r + t] * (src[plus[t] + x] + src[minus[t] + x]);
             dst[out + x] = acc;
         }
     }
@@ -219,34 +219,51 @@ final class SeparableFilter {
      * Output slices {@code i_c = first + c·step} ({@code c < count}) of the correlation along axis 0
      * with each of {@code kernels}: {@code out[k][c][q] = Σ_t kernels[k][t + r]·src[reflect(i_c + t)·size + q]}
      * for the {@code size} values {@code q} of a slice, paired and ordered exactly as in
-     * {@link #correlateAxis}. The work runs in column blocks, all requested slices and kernels per
-     * block, so that the input rows neighbouring outputs share are read from memory once and then
-     * reused from cache.
+     * {@link #correlateAxis}. The work runs in column blocks: the input rows all requested slices
+     * need are copied, for one block of columns, into {@code tile} (widened to double), and every
+     * output of the block is formed from there, so each input value is read from memory about once
+     * per call rather than once per output slice that uses it.
      *
-     * @param src grid of {@code n0} slices of {@code size} values (not modified)
-     * @param out receives the slices: {@code out[k][c]} of length at least {@code size}
+     * @param src  grid of {@code n0} slices of {@code size} values (not modified)
+     * @param out  receives the slices: {@code out[k][c]} of length at least {@code size}
+     * @param tile work array of at least {@link #tileLength}{@code (count, step, r)} values, r the largest kernel radius
      */
-    static void correlateAxis0Slices(double[] src, int n0, int size, int first, int step, int count, double[][] kernels, double[][][] out) {
+    static void correlateAxis0Slices(Grid src, int n0, int size, int first, int step, int count, double[][] kernels, double[][][] out,
+            double[] tile) {
+        int radius = 0;
+        for (double[] k : kernels) radius = Math.max(radius, k.length / 2);
+        int lo = Math.max(0, first - radius), hi = Math.min(n0 - 1, first + step * (count - 1) + radius);
+        int[] centre = new int[count];
         int[][][] plus = new int[kernels.length][count][], minus = new int[kernels.length][count][];
-        for (int k = 0; k < kernels.length; k++) {
-            int r = kernels[k].length / 2;
-            for (int c = 0; c < count; c++) {
-                int i = first + c * step;
+        for (int c = 0; c < count; c++) {
+            int i = first + c * step;
+            centre[c] = (i - lo) * BLOCK;
+            for (int k = 0; k < kernels.length; k++) {
+                int r = kernels[k].length / 2;
                 plus[k][c] = new int[r + 1];
                 minus[k][c] = new int[r + 1];
                 for (int t = 1; t <= r; t++) {
-                    plus[k][c][t] = reflect(i + t, n0) * size;
-                    minus[k][c][t] = reflect(i - t, n0) * size;
+                    plus[k][c][t] = (reflect(i + t, n0) - lo) * BLOCK;
+                    minus[k][c][t] = (reflect(i - t, n0) - lo) * BLOCK;
                 }
             }
         }
         for (int q0 = 0; q0 < size; q0 += BLOCK) {
             int len = Math.min(BLOCK, size - q0);
+            for (int row = lo; row <= hi; row++) src.copy(row * size + q0, tile, (row - lo) * BLOCK, len);
             for (int c = 0; c < count; c++) {
-                int centre = (first + c * step) * size + q0;
-                for (int k = 0; k < kernels.length; k++) combineRows(src, centre, plus[k][c], minus[k][c], q0, len, kernels[k], out[k][c], q0);
+                for (int k = 0; k < kernels.length; k++) combineRows(tile, centre[c], plus[k][c], minus[k][c], len, kernels[k], out[k][c], q0);
             }
         }
+    }
+
+    /**
+     * Length of the tile {@link #correlateAxis0Slices} (and the fused moments pass) needs for
+     * {@code count} output slices {@code step} apart and kernels of radius up to {@code radius}:
+     * one block of columns of every input row they read.
+     */
+    static int tileLength(int count, int step, int radius) {
+        return Math.multiplyExact(step * (count - 1) + 1 + 2 * radius, BLOCK);
     }
 
     /** Work on a range of slices with buffers it has to itself for the duration of the call. */
@@ -344,7 +361,7 @@ final class SeparableFilter {
      * 2× average pooling along every axis: each output voxel is the mean of its {@code 2^d} input
      * voxels; a trailing odd voxel along an axis is dropped (output size {@code floor(n/2)}).
      */
-    static double[] averagePool2(double[] src, int[] shape) {
+    static double[] averagePool2(Grid src, int[] shape) {
         int[] outShape = pooledShape(shape);
         int d = shape.length;
         int[] inStrides = strides(shape), outStrides = strides(outShape);
@@ -367,7 +384,7 @@ final class SeparableFilter {
                     base += 2 * idx * inStrides[a];
                 }
                 double s = 0;
-                for (int c = 0; c < corners; c++) s += src[base + cornerOffset[c]];
+                for (int c = 0; c < corners; c++) s += src.get(base + cornerOffset[c]);
                 out[o] = s * scale;
             }
         });

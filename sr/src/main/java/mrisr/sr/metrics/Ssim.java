@@ -23,7 +23,7 @@ import mrisr.sr.volume.Volume;
  * <p>Axes of length 1 are dropped first (a one-slice volume is a 2-D image); every remaining axis
  * must be at least 11 voxels long. Filtering is separable, in double precision, one slice at a time
  * ({@link LocalMoments}), parallel over slices; results do not depend on the thread count. Work
- * memory is 16 bytes per voxel (both images as doubles) plus six slice buffers per thread.
+ * memory is a few dozen slice buffers per thread; the images are not copied.
  *
  * <pre>{@code
  * double s3d = Ssim.compute(hr, sr, null);                        // Volumes, R = max − min of hr
@@ -91,10 +91,10 @@ public final class Ssim {
         Inputs.checkDataRange(dataRange);
         int[] sq = checkWindow(s, "SSIM");
         int n = ref.length;
-        Inputs.checkMemory(3, n, "SSIM images and map for shape " + Arrays.toString(shape));
+        Inputs.checkMemory(1, n, "SSIM map for shape " + Arrays.toString(shape));
         double c1 = c1(dataRange), c2 = c2(dataRange);
         double[] out = new double[n];
-        LocalMoments.forEachSlice(Inputs.toDouble(ref), Inputs.toDouble(test), sq, window(), 0, sq[0], (i, offset, m) -> {
+        LocalMoments.forEachSlice(Grid.of(ref), Grid.of(test), sq, window(), 0, sq[0], (i, offset, m) -> {
             for (int q = 0; q < m.ux.length; q++) out[offset + q] = ssim(m, q, c1, c2);
         });
         return out;
@@ -102,8 +102,7 @@ public final class Ssim {
 
     private static double mean(float[] ref, float[] test, int[] shape, boolean[] mask, double range) {
         int[] sq = checkWindow(shape, "SSIM");
-        Inputs.checkMemory(2, ref.length, "SSIM images for shape " + Arrays.toString(shape));
-        return meanSsimAndCs(Inputs.toDouble(ref), Inputs.toDouble(test), sq, mask, c1(range), c2(range))[0];
+        return meanSsimAndCs(Grid.of(ref), Grid.of(test), sq, mask, c1(range), c2(range))[0];
     }
 
     static double c1(double range) {
@@ -136,12 +135,12 @@ public final class Ssim {
      * over the interior (≥ {@link #PAD} voxels from every border) intersected with the mask.
      * Slices along axis 0 outside the interior are not computed at all.
      *
-     * @param x     reference as doubles, row-major over {@code shape} (not modified)
-     * @param y     test as doubles (not modified)
+     * @param x     reference, row-major over {@code shape}
+     * @param y     test
      * @param shape grid with every axis ≥ {@link #WINDOW}
      * @return {@code {mean SSIM, mean cs}}
      */
-    static double[] meanSsimAndCs(double[] x, double[] y, int[] shape, boolean[] mask, double c1, double c2) {
+    static double[] meanSsimAndCs(Grid x, Grid y, int[] shape, boolean[] mask, double c1, double c2) {
         int n0 = shape[0];
         boolean[] inSlice = interior(SeparableFilter.sliceShape(shape), PAD);
         double[] ssimSums = new double[n0], csSums = new double[n0];

@@ -71,14 +71,13 @@ public final class Vif {
     }
 
     private static double vif(float[] ref, float[] test, int[] shape, boolean[] mask, double range) {
-        Inputs.checkMemory(2, ref.length, "VIF images for shape " + Arrays.toString(shape));
-        return vif(Inputs.toDouble(ref), Inputs.toDouble(test), shape, mask, range);
+        return vif(Grid.of(ref), Grid.of(test), shape, mask, range);
     }
 
-    /** VIFp of images already in double precision ({@code ref}, {@code test} not modified). */
-    static double vif(double[] ref, double[] test, int[] shape, boolean[] mask, double range) {
+    /** VIFp of two images. */
+    static double vif(Grid ref, Grid test, int[] shape, boolean[] mask, double range) {
         double scale = 255.0 / range;
-        double[] r = ref, d = test;
+        Grid r = ref, d = test;
         int[] s = shape.clone();
         boolean[] m = mask;
         double num = 0, den = 0;
@@ -87,8 +86,8 @@ public final class Vif {
             double sd = taps / 5.0;
             double[] w = SeparableFilter.gaussianKernel(sd, SeparableFilter.radius(sd, TRUNCATE), 0);
             if (scaleIndex > 1) {
-                r = filterAndDecimate(r, s, w);
-                d = filterAndDecimate(d, s, w);
+                r = Grid.of(filterAndDecimate(r, s, w));
+                d = Grid.of(filterAndDecimate(d, s, w));
                 if (m != null) m = SeparableFilter.decimate2(m, s);
                 s = SeparableFilter.decimatedShape(s);
             }
@@ -104,7 +103,7 @@ public final class Vif {
      * {@code decimate2(G ∗ x)}: the Gaussian filter computed only on the even slices along axis 0,
      * then kept at even positions within each slice.
      */
-    private static double[] filterAndDecimate(double[] x, int[] shape, double[] w) {
+    private static double[] filterAndDecimate(Grid x, int[] shape, double[] w) {
         int n0 = shape[0];
         int[] sliceShape = SeparableFilter.sliceShape(shape);
         int size = SeparableFilter.numel(sliceShape);
@@ -116,10 +115,11 @@ public final class Vif {
         Inputs.checkMemory(1, SeparableFilter.numel(outShape), "VIF scale of shape " + Arrays.toString(outShape));
         double[] out = new double[SeparableFilter.numel(outShape)];
         int perPass = SeparableFilter.slicesPerPass(outShape[0]);
-        SeparableFilter.forEachSlice(outShape[0], () -> new Buffers(new double[1][perPass][size], new double[size]), (b, lo, hi) -> {
+        int tile = SeparableFilter.tileLength(perPass, 2, w.length / 2);
+        SeparableFilter.forEachSlice(outShape[0], () -> new Buffers(new double[1][perPass][size], new double[size], new double[tile]), (b, lo, hi) -> {
             for (int c0 = lo; c0 < hi; c0 += perPass) {
                 int count = Math.min(perPass, hi - c0);
-                SeparableFilter.correlateAxis0Slices(x, n0, size, 2 * c0, 2, count, axis0Kernels, b.slices);
+                SeparableFilter.correlateAxis0Slices(x, n0, size, 2 * c0, 2, count, axis0Kernels, b.slices, b.tile);
                 for (int c = 0; c < count; c++) {
                     double[] slice = b.slices[0][c];
                     SeparableFilter.correlateInPlace(slice, b.scratch, sliceShape, kernels);
@@ -130,8 +130,8 @@ public final class Vif {
         return out;
     }
 
-    /** Per task of {@link #filterAndDecimate}: the slices of one axis-0 pass ({@code [1][count][size]}) and a second buffer. */
-    private record Buffers(double[][][] slices, double[] scratch) {}
+    /** Per task of {@link #filterAndDecimate}: the slices of one axis-0 pass ({@code [1][count][size]}), a second buffer, the input tile. */
+    private record Buffers(double[][][] slices, double[] scratch, double[] tile) {}
 
     /**
      * {@code {Σ log10(1 + g²σ1²/(sv² + σn²)), Σ log10(1 + σ1²/σn²)}} at one scale, for images that
@@ -140,7 +140,7 @@ public final class Vif {
      * of logarithms is taken as the logarithm of a running product ({@link Log10Sum}), one logarithm
      * per few thousand voxels instead of one per voxel.
      */
-    private static double[] scaleSums(double[] r, double[] d, int[] shape, boolean[] mask, double[] w, double scale) {
+    private static double[] scaleSums(Grid r, Grid d, int[] shape, boolean[] mask, double[] w, double scale) {
         double[] num = new double[shape[0]], den = new double[shape[0]];
         double scale2 = scale * scale;
         LocalMoments.forEachSlice(r, d, shape, w, 0, shape[0], (i, offset, m) -> {

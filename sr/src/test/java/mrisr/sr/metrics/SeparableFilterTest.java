@@ -126,7 +126,7 @@ class SeparableFilterTest {
         for (int i = 0; i < 15; i++) x[i] = i;
         // floor: 1x2 output; block means of rows 0-1, columns 0-1 and 2-3
         assertArrayEquals(new int[] {1, 2}, SeparableFilter.pooledShape(shape));
-        assertArrayEquals(new double[] {(0 + 1 + 5 + 6) / 4.0, (2 + 3 + 7 + 8) / 4.0}, SeparableFilter.averagePool2(x, shape));
+        assertArrayEquals(new double[] {(0 + 1 + 5 + 6) / 4.0, (2 + 3 + 7 + 8) / 4.0}, SeparableFilter.averagePool2(Grid.of(x), shape));
         // x[::2, ::2]: rows 0 and 2, columns 0, 2, 4
         assertArrayEquals(new int[] {2, 3}, SeparableFilter.decimatedShape(shape));
         assertArrayEquals(new double[] {0, 2, 4, 10, 12, 14}, SeparableFilter.decimate2(x, shape));

@@ -47,6 +47,12 @@ class StreamedFilteringTest {
         return x;
     }
 
+    private static double[] widen(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) d[i] = a[i];
+        return d;
+    }
+
     private static double[] product(double[] a, double[] b) {
         double[] p = new double[a.length];
         for (int i = 0; i < a.length; i++) p[i] = a[i] * b[i];
@@ -82,14 +88,20 @@ class StreamedFilteringTest {
         double[] x = random(rng, 17 * size);
         double[][] kernels = {SeparableFilter.gaussianKernel(1.5, 6, 0), SeparableFilter.gaussianKernel(1.5, 6, 2)};
         double[][] whole = {twinAxis(x, shape, 0, kernels[0]), twinAxis(x, shape, 0, kernels[1])};
+        float[] single = new float[x.length];
+        for (int i = 0; i < x.length; i++) single[i] = (float) x[i];
+        double[][] wholeFromFloat = {twinAxis(widen(single), shape, 0, kernels[0]), twinAxis(widen(single), shape, 0, kernels[1])};
         for (int step : new int[] {1, 2}) {
             int first = 3, count = 5;
-            double[][][] out = new double[2][count][size];
-            SeparableFilter.correlateAxis0Slices(x, 17, size, first, step, count, kernels, out);
+            double[][][] out = new double[2][count][size], outFromFloat = new double[2][count][size];
+            double[] tile = new double[SeparableFilter.tileLength(count, step, 6)];
+            SeparableFilter.correlateAxis0Slices(Grid.of(x), 17, size, first, step, count, kernels, out, tile);
+            SeparableFilter.correlateAxis0Slices(Grid.of(single), 17, size, first, step, count, kernels, outFromFloat, tile);
             for (int k = 0; k < 2; k++) {
                 for (int c = 0; c < count; c++) {
                     int i = first + c * step;
                     assertArrayEquals(Arrays.copyOfRange(whole[k], i * size, (i + 1) * size), out[k][c], "kernel " + k + " slice " + i);
+                    assertArrayEquals(Arrays.copyOfRange(wholeFromFloat[k], i * size, (i + 1) * size), outFromFloat[k][c], "float32 input");
                 }
             }
         }
@@ -100,25 +112,34 @@ class StreamedFilteringTest {
         Rng rng = new Rng(13);
         for (int[] shape : SHAPES) {
             int n = SeparableFilter.numel(shape);
-            double[] x = random(rng, n), y = random(rng, n);
+            float[] xf = new float[n], yf = new float[n];
+            for (int i = 0; i < n; i++) {
+                xf[i] = (float) rng.nextGaussian();
+                yf[i] = (float) rng.nextGaussian();
+            }
+            double[] x = widen(xf), y = widen(yf);
             for (double[] w : new double[][] {SeparableFilter.gaussianKernel(1.5, 5, 0), SeparableFilter.gaussianKernel(3.4, 14, 0)}) {
                 double[][] expected = {twinAll(x, shape, w), twinAll(y, shape, w), twinAll(product(x, x), shape, w),
                     twinAll(product(y, y), shape, w), twinAll(product(x, y), shape, w)};
-                double[][] got = new double[5][n];
-                int from = shape[0] > 4 ? 2 : 0, to = shape[0] > 4 ? shape[0] - 1 : shape[0];
-                boolean[] seen = new boolean[shape[0]];
-                LocalMoments.forEachSlice(x, y, shape, w, from, to, (i, offset, m) -> {
-                    seen[i] = true;
-                    double[][] fields = {m.ux, m.uy, m.xx, m.yy, m.xy};
-                    for (int f = 0; f < 5; f++) System.arraycopy(fields[f], 0, got[f], offset, fields[f].length);
-                });
-                int size = n / shape[0];
-                for (int i = 0; i < shape[0]; i++) {
-                    assertEquals(i >= from && i < to, seen[i], "slice " + i + " visited");
-                    if (!seen[i]) continue;
-                    for (int f = 0; f < 5; f++) {
-                        assertArrayEquals(Arrays.copyOfRange(expected[f], i * size, (i + 1) * size), Arrays.copyOfRange(got[f], i * size, (i + 1) * size),
-                                Arrays.toString(shape) + " field " + f + " slice " + i + " radius " + w.length / 2);
+                // float32 storage (the volumes as loaded) and float64 storage (coarser scales) give the same values
+                for (Grid[] images : new Grid[][] {{Grid.of(xf), Grid.of(yf)}, {Grid.of(x), Grid.of(y)}}) {
+                    double[][] got = new double[5][n];
+                    int from = shape[0] > 4 ? 2 : 0, to = shape[0] > 4 ? shape[0] - 1 : shape[0];
+                    boolean[] seen = new boolean[shape[0]];
+                    LocalMoments.forEachSlice(images[0], images[1], shape, w, from, to, (i, offset, m) -> {
+                        seen[i] = true;
+                        double[][] fields = {m.ux, m.uy, m.xx, m.yy, m.xy};
+                        for (int f = 0; f < 5; f++) System.arraycopy(fields[f], 0, got[f], offset, fields[f].length);
+                    });
+                    int size = n / shape[0];
+                    for (int i = 0; i < shape[0]; i++) {
+                        assertEquals(i >= from && i < to, seen[i], "slice " + i + " visited");
+                        if (!seen[i]) continue;
+                        for (int f = 0; f < 5; f++) {
+                            assertArrayEquals(Arrays.copyOfRange(expected[f], i * size, (i + 1) * size),
+                                    Arrays.copyOfRange(got[f], i * size, (i + 1) * size),
+                                    Arrays.toString(shape) + " field " + f + " slice " + i + " radius " + w.length / 2);
+                        }
                     }
                 }
             }
@@ -137,9 +158,9 @@ class StreamedFilteringTest {
             double[][] results = new double[2][];
             for (int threads = 1; threads <= 2; threads++) {
                 Parallel.setThreads(threads);
-                double[] sc = Ssim.meanSsimAndCs(x, y, shape, null, 1e-4, 9e-4);
-                double[] hfen = Hfen.squaredNorms(x, y, shape, null);
-                double vif = Vif.vif(x, y, shape, null, 6.0);
+                double[] sc = Ssim.meanSsimAndCs(Grid.of(x), Grid.of(y), shape, null, 1e-4, 9e-4);
+                double[] hfen = Hfen.squaredNorms(Grid.of(x), Grid.of(y), shape, null);
+                double vif = Vif.vif(Grid.of(x), Grid.of(y), shape, null, 6.0);
                 results[threads - 1] = new double[] {sc[0], sc[1], hfen[0], hfen[1], vif};
             }
             assertArrayEquals(results[0], results[1]);
