@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import mrisr.kernels.Parallel;
 
@@ -27,11 +28,12 @@ import mrisr.kernels.Parallel;
  * value still goes through the operations above in the same order, axis 0 first, so slice-wise and
  * whole-grid filtering give the same bits.
  *
- * <p>The inner loops use the Vector API ({@code DoubleVector}, the platform's preferred width) with
- * a scalar tail. Each lane performs the scalar operations in the scalar order, without fused
- * multiply-add, so results are bit-identical to plain scalar loops (the tests keep such a twin and
- * compare bit for bit) and across vector widths. Work is split into fixed chunks and partial sums
- * are combined in a fixed order, so results do not depend on the thread count either.
+ * <p>The inner loops use the Vector API ({@code DoubleVector}, the platform's preferred width; a
+ * row's last partial vector is masked, the fused moments pass has a scalar tail). Each lane performs
+ * the scalar operations in the scalar order, without fused multiply-add, so results are
+ * bit-identical to plain scalar loops (the tests keep such a twin and compare bit for bit) and
+ * across vector widths. Work is split into fixed chunks and partial sums are combined in a fixed
+ * order, so results do not depend on the thread count either.
  *
  * <p>Everything here is domain-free array code that could move onto engine ops once they exist.
  */
@@ -153,7 +155,7 @@ final class SeparableFilter {
     /**
      * {@code len} values of one output row: {@code dst[out + x] = w_c·src[centre + x] + Σ_t w_t·(src[plus[t] + x]
      * + src[minus[t] + x])}, the taps accumulated in registers in order t = 1..r. Four vectors
-     * are worked on at once so that their accumulation chains overlap; a scalar loop does the tail.
+     * are worked on at once so that their accumulation chains overlap; the last partial vector is masked.
      */
     private static void combineRows(double[] src, int centre, int[] plus, int[] minus, int len, double[] w, double[] dst, int out) {
         int r = w.length / 2;
@@ -186,10 +188,14 @@ final class SeparableFilter {
             }
             acc.intoArray(dst, out + x);
         }
-        for (; x < len; x++) {
-            double acc = wc * src[centre + x];
-            for (int t = 1; t <= r; t++) acc += w[r + t] * (src[plus[t] + x] + src[minus[t] + x]);
-            dst[out + x] = acc;
+        if (x < len) { // the last partial vector, masked: same lane operations as the full ones
+            VectorMask<Double> lanes = SPECIES.indexInRange(x, len);
+            DoubleVector acc = DoubleVector.fromArray(SPECIES, src, centre + x, lanes).mul(wc);
+            for (int t = 1; t <= r; t++) {
+                DoubleVector pair = DoubleVector.fromArray(SPECIES, src, plus[t] + x, lanes).add(DoubleVector.fromArray(SPECIES, src, minus[t] + x, lanes));
+                acc = acc.add(pair.mul(w[r + t]));
+            }
+            acc.intoArray(dst, out + x, lanes);
         }
     }
 
