@@ -157,6 +157,30 @@ class DataConsistencyTest {
     }
 
     @Test
+    void theEvaluationReportCarriesTheDataConsistency() {
+        EveryOtherSlice h = new EveryOtherSlice(4, 5, 8);
+        float[] x = random(new Rng(7), 4 * 5 * 8, 1);
+        float[] y = h.apply(Tensor.fromArray(x, 4, 5, 8)).toArray();
+        y[3] += 0.5f;
+        DataConsistency.Result dc = DataConsistency.compute(h, Volume.of(Tensor.fromArray(x, 4, 5, 8), Volume.diagonalAffine(1, 1, 1)),
+                Volume.of(Tensor.fromArray(y, 4, 5, 4), Volume.diagonalAffine(1, 1, 2)));
+        Evaluation.Report r = Evaluation.withoutReference(new int[] {4, 5, 8}).withDataConsistency(dc);
+        assertEquals(dc.relative(), r.metrics().get("dc_residual"));
+        assertEquals(dc.rms(), r.metrics().get("dc_rms"));
+        assertArrayEquals(new int[] {4, 5, 4}, r.lrShape());
+        assertTrue(!r.hasReference() && r.voxels() == 0);
+        String json = r.toJson();
+        assertTrue(json.startsWith("{\"shape\": [4, 5, 8], \"voxels\": 0, \"data_range\": null, \"psnr\": null"), json);
+        assertTrue(json.contains("\"dc_residual\": " + dc.relative()) && json.contains("\"dc_rms\": " + dc.rms())
+                && json.contains("\"lr_shape\": [4, 5, 4]"), json);
+        String table = r.toTable();
+        assertTrue(table.contains("no reference volume") && table.contains("grid [4, 5, 4]") && table.contains("dc_residual"), table);
+        // without data consistency the keys are still there, as null
+        Evaluation.Report plain = Evaluation.withoutReference(new int[] {4, 5, 8});
+        assertTrue(plain.toJson().contains("\"dc_residual\": null, \"dc_rms\": null, \"lr_shape\": null"), plain.toJson());
+    }
+
+    @Test
     void resultsDoNotDependOnTheThreadCount() {
         Volume hr = Phantoms.brain(new int[] {40, 44, 48}, new double[] {1, 1, 1}, 9).image();
         Degradation d = Degradation.builder().factors(2, 2, 2).build();
