@@ -70,7 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         List<SrMethod> methods = new ArrayList<>();
         if (methodNames != null && methodNames.size() == 1 && methodNames.get(0).trim().equals("all")) {
-            methods.addAll(Methods.all());
+            // the network methods need a trained model, which the demo does not have
+            Methods.all().stream().filter(m -> !(m instanceof mrisr.sr.nets.NetworkMethod)).forEach(methods::add);
         } else {
             for (String n : methodNames == null ? DEFAULT_METHODS : methodNames) methods.add(Methods.get(n.trim()));
         }

@@ -31,7 +31,7 @@ import picocli.CommandLine.ScopeType;
                 + "method and writes volumes, a figure and a report under demo-out/."
         },
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PhantomCommand.class, DegradeCommand.class,
-            UpsampleCommand.class, SrCommand.class, EvalCommand.class, InfoCommand.class},
+            UpsampleCommand.class, SrCommand.class, EvalCommand.class, InfoCommand.class, TrainCommand.class},
         footer = {"", "Run 'mrisr help COMMAND' for a command's options and examples.",
             "Exit codes: 0 ok, 2 bad usage or input, 1 internal error."})
 public final class Main implements Runnable {

@@ -20,6 +20,7 @@ import mrisr.sr.physics.Degradation;
 import mrisr.sr.physics.SliceProfile;
 import mrisr.sr.volume.Volume;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Spec;
  * described by {@code --factor}, {@code --profile} and {@code --kspace} (the same options and
  * defaults as {@code mrisr degrade}); interpolation methods ignore the acquisition. The output is
  * written to a hidden temporary file beside {@code --out} and renamed over it, so no partial file is
- * ever left.
+ * ever left. Network methods ({@code srcnn3d}, {@code edsr3d}) need {@code --model} from
+ * {@code mrisr train}, run tile by tile ({@code --patch}, {@code --overlap}; see {@link NetworkOptions}),
+ * default to the model's factors and warn in one line when the request differs from what the model
+ * was trained for.
  *
  * <pre>
  * mrisr sr --in lr.nii.gz --out sr.nii.gz --method tv --factor 1,1,4
@@ -48,7 +52,11 @@ import picocli.CommandLine.Spec;
             "",
             "Model-based methods (tikhonov, tv) invert the acquisition y = Hx + noise given by --factor, "
                 + "--profile and --kspace, which mean the same as for 'mrisr degrade': give the options the "
-                + "low-resolution volume was made with. Interpolation methods ignore them."
+                + "low-resolution volume was made with. Interpolation methods ignore them.",
+            "",
+            "Network methods (srcnn3d, edsr3d) need --model from 'mrisr train', take its factors unless --factor is "
+                + "given, warn when --factor, --profile or --noise differ from its training, and run in overlapping "
+                + "tiles (--patch, --overlap) so any volume fits in memory."
         })
 public final class SrCommand implements Callable<Integer> {
 
@@ -98,6 +106,9 @@ public final class SrCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed for methods with randomness (default: 0).")
     long seed;
 
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
     private static List<String> footer() {
         List<String> lines = new ArrayList<>();
         lines.add("");
@@ -113,6 +124,9 @@ public final class SrCommand implements Callable<Integer> {
         lines.add("  # Tikhonov for a k-space truncated acquisition, stronger smoothing");
         lines.add("  mrisr sr --in lr.nii --out sr.nii --method tikhonov --factor 2,2,2 \\");
         lines.add("      --kspace --lambda 0.3");
+        lines.add("  # a network trained by 'mrisr train --method edsr3d --data phantom'");
+        lines.add("  mrisr sr --in lr.nii.gz --out sr.nii.gz --method edsr3d \\");
+        lines.add("      --model edsr3d.safetensors");
         lines.add("  # the cubic B-spline baseline on the same grid");
         lines.add("  mrisr sr --in lr.nii.gz --out bspline.nii.gz --method bspline --factor 1,1,4");
         return lines;
@@ -148,13 +162,19 @@ public final class SrCommand implements Callable<Integer> {
         progress.step("reading " + in);
         Volume lr = io.read(in);
         if (factors == null) {
-            factors = isotropicFactors(lr);
+            factors = network.model() != null ? network.modelFactors() : isotropicFactors(lr);
             acquisition = acquisition(factors);
+        }
+        String warning = network.warning(factors, profile == null ? null : SliceProfile.Kind.parse(profile), kspace);
+        if (warning != null) {
+            spec.commandLine().getErr().println("mrisr sr: " + warning);
+            spec.commandLine().getErr().flush();
         }
         SrContext ctx = new SrContext(factors, seed, acquisition, progress::step);
         int[] outShape = ctx.outputShape(lr.shape());
         progress.step(m.name() + " " + dims(lr.shape()) + " -> " + dims(outShape) + (m instanceof RegularizedMethod && acquisition != null
-                ? ", inverting " + acquisition.describe(hrSpacing(lr, factors)) : ""));
+                ? ", inverting " + acquisition.describe(hrSpacing(lr, factors))
+                : network.model() != null ? ", " + network.model().architecture().describe() : ""));
         Volume sr = m.run(lr, ctx);
         progress.step("writing " + out);
         writeAtomically(sr, target);
@@ -171,6 +191,7 @@ public final class SrCommand implements Callable<Integer> {
         } catch (UnknownMethodException e) {
             throw new UnknownMethodException("--method: " + e.getMessage());
         }
+        m = network.bind(m);
         if (lambda == null && iters == null) return m;
         if (!(m instanceof RegularizedMethod r)) {
             throw new InputException((lambda != null ? "--lambda" : "--iters") + " applies to the model-based methods ("

@@ -5,6 +5,11 @@
  * ventricles, lesions, bias field) with its {@link mrisr.sr.data.Tissue} label map;
  * {@link mrisr.sr.data.Phantoms#sheppLogan} the 3-D Shepp–Logan head phantom.
  *
+ * <p>Training data: {@link mrisr.sr.data.TrainingSet} (phantoms or a directory of NIfTI volumes, one
+ * held out), {@link mrisr.sr.data.PatchSampler} (seeded 3-D or 2-D patches, flips and axis
+ * permutations, degraded on the fly through the forward model of a
+ * {@link mrisr.sr.data.TrainingDegradation}).
+ *
  * <pre>{@code
  * Phantoms.Brain b = Phantoms.brain(new int[] {160, 192, 160}, new double[] {1, 1, 1}, 1);
  * }</pre>

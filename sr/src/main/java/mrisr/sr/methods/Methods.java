@@ -27,6 +27,7 @@ public final class Methods {
         all.addAll(mrisr.sr.methods.pnp.PnpMethods.all());
         all.add(new mrisr.sr.methods.deq.DeqMethod());
         all.add(new mrisr.sr.methods.unfolding.Unfolded());
+        all.addAll(mrisr.sr.nets.NetworkMethod.all());
         return all;
     }
 
