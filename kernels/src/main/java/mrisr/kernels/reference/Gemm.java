@@ -29,28 +29,4 @@ public final class Gemm {
             }
         });
     }
-
-    /**
-     * Batched GEMM over {@code batch} contiguous matrices: A batch stride {@code m·k}, B {@code k·n},
-     * C {@code m·n}; parallel over (batch × rows).
-     */
-    public static void sgemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float[] a,
-            float[] b, float[] c) {
-        int lda = transA ? m : k, ldb = transB ? k : n;
-        int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
-        int bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
-        int rows = batch * m;
-        Parallel.forRange(rows, Parallel.grain(rows, (long) n * k), (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int bi = r / m, i = r % m;
-                int aBase = bi * m * k, bBase = bi * k * n, cBase = bi * m * n;
-                for (int j = 0; j < n; j++) {
-                    double s = 0;
-                    int pa = aBase + i * aRow, pb = bBase + j * bCol;
-                    for (int p = 0; p < k; p++, pa += aCol, pb += bRow) s += (double) a[pa] * b[pb];
-                    c[cBase + i * n + j] = (float) s;
-                }
-            }
-        });
-    }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.Callable;
 import mrisr.sr.InputException;
 import mrisr.sr.io.Nifti;
 import mrisr.sr.physics.Degradation;
-import mrisr.sr.physics.SliceProfile;
 import mrisr.sr.volume.Volume;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,16 +69,8 @@ public final class DegradeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "LR", description = "Low-resolution output volume (.nii or .nii.gz).")
     Path out;
 
-    @Option(names = "--factor", required = true, paramLabel = "FX,FY,FZ",
-            description = "Downsampling factor per axis (>= 1, may be fractional), e.g. 1,1,4.")
-    String factor;
-
-    @Option(names = "--profile", paramLabel = "rect|gaussian|trapezoid",
-            description = "Slice profile of each reduced axis; FWHM = low-resolution voxel size (default: gaussian).")
-    String profile;
-
-    @Option(names = "--kspace", description = "Downsample by centred k-space truncation (same field of view) instead of profile blur.")
-    boolean kspace;
+    @Mixin
+    ForwardModelOptions model;
 
     @Option(names = "--noise", paramLabel = "SIGMA", description = "Noise standard deviation as a fraction of the intensity range, e.g. 0.01 = 1%% (default: 0).")
     double noise;
@@ -88,15 +80,6 @@ public final class DegradeCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the noise and bias field (default: 0).")
     long seed;
-
-    @Option(names = "--slice-thickness", paramLabel = "MM", description = "Slice thickness along the slice axis (default: slice spacing - gap).")
-    Double sliceThickness;
-
-    @Option(names = "--slice-gap", paramLabel = "MM", description = "Gap between slices; thickness = slice spacing - gap (default: 0).")
-    Double sliceGap;
-
-    @Option(names = "--in-plane-psf", description = "Blur the in-plane axes with a Gaussian PSF of FWHM 1.2 x the low-resolution pixel size.")
-    boolean inPlanePsf;
 
     @Option(names = "--bias-field", paramLabel = "STRENGTH", description = "Smooth multiplicative bias field, coefficients in [-S, S] (default: 0 = none).")
     double biasField;
@@ -118,15 +101,12 @@ public final class DegradeCommand implements Callable<Integer> {
 
     /** The degradation the options describe; throws {@link InputException} naming the bad option. */
     Degradation degradation() {
-        Degradation.Builder b = Degradation.builder().factors(parseFactors(factor)).kspace(kspace).seed(seed);
-        if (profile != null) b.profile(SliceProfile.Kind.parse(profile));
+        Degradation.Builder b = model.builder().seed(seed);
         if (!(noise >= 0) || Double.isInfinite(noise)) throw new InputException("--noise is " + noise + ", must be a fraction >= 0 (e.g. 0.01 = 1%)");
         if (rician && noise == 0) throw new InputException("--rician needs --noise SIGMA > 0");
         b.noise(noise).rician(rician);
-        if (sliceThickness != null) b.sliceThicknessMm(sliceThickness);
-        if (sliceGap != null) b.sliceGapMm(sliceGap);
         if (!(biasField >= 0) || Double.isInfinite(biasField)) throw new InputException("--bias-field is " + biasField + ", must be >= 0");
-        return b.inPlanePsf(inPlanePsf).biasField(biasField).build();
+        return b.biasField(biasField).build();
     }
 
     /** The command's computation on volumes: {@code hr} (not modified) degraded as the options say. */
@@ -139,23 +119,6 @@ public final class DegradeCommand implements Callable<Integer> {
             throw new InputException("--in: expected a 3-D volume, got shape " + Arrays.toString(hr.shape()));
         }
         return d.apply(hr);
-    }
-
-    static double[] parseFactors(String s) {
-        String[] parts = s.split(",", -1);
-        if (parts.length != 3) throw new InputException("--factor '" + s + "' must have 3 values (one per axis), e.g. 1,1,4");
-        double[] f = new double[3];
-        for (int a = 0; a < 3; a++) {
-            try {
-                f[a] = Double.parseDouble(parts[a].trim());
-            } catch (NumberFormatException e) {
-                throw new InputException("--factor '" + s + "': '" + parts[a].trim() + "' is not a number");
-            }
-            if (!(f[a] >= 1) || Double.isInfinite(f[a])) {
-                throw new InputException("--factor '" + s + "': value " + parts[a].trim() + " along axis " + a + " must be >= 1");
-            }
-        }
-        return f;
     }
 
     private Path checkOutput(Path o) throws IOException {

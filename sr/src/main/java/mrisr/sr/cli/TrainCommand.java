@@ -306,7 +306,7 @@ public final class TrainCommand implements Callable<Integer> {
         // with --epochs the step count is known once the data is loaded; call() checks it against the checkpoint
         long st = Long.parseLong(epochs != null ? saved.getOrDefault("train.steps", "1")
                 : pick("--steps", steps == null ? null : steps.toString(), saved.get("train.steps"), Integer.toString(DEFAULT_STEPS)));
-        int[] f = TrainingDegradation.integerFactors(DegradeCommand.parseFactors(
+        int[] f = TrainingDegradation.integerFactors(ForwardModelOptions.parseFactors(
                 pick("--factor", factor == null ? null : normaliseFactors(factor), saved.get("train.factor"), "2,2,2")));
         SliceProfile.Kind prof = SliceProfile.Kind.parse(pick("--profile", profile == null ? null : profile.trim().toLowerCase(Locale.ROOT),
                 saved.get("train.profile"), "gaussian"));

@@ -10,7 +10,9 @@ import mrisr.sr.volume.Volume;
 
 /**
  * Every full-reference metric of a test volume against a reference, as {@code mrisr eval} reports
- * them: PSNR, SSIM, MS-SSIM, NRMSE, HFEN, VIF and, given a tissue label map, CNR.
+ * them: PSNR, SSIM, MS-SSIM, NRMSE, HFEN, VIF and, given a tissue label map, CNR; and, when the
+ * low-resolution input and its forward model are known, the {@link DataConsistency} of the test
+ * volume with that input (which needs no reference).
  *
  * <p>All metrics share one data range R (explicit, or the reference's {@code max − min}) and one
  * mask: voxels where the mask volume is {@code > 0}. When the mask is a label map (integer values)
@@ -25,11 +27,14 @@ import mrisr.sr.volume.Volume;
  * Evaluation.Report r = Evaluation.evaluate(hr, sr, labels, Evaluation.Options.defaults(), null);
  * System.out.print(r.toTable());
  * double ssim = r.metrics().get("ssim");
+ * Evaluation.Report dc = Evaluation.withoutReference(sr.shape()).withDataConsistency(DataConsistency.compute(h, sr, lr));
  * }</pre>
  */
 public final class Evaluation {
     /** The metric names, in report order. */
     public static final java.util.List<String> KEYS = java.util.List.of("psnr", "ssim", "ms_ssim", "nrmse", "hfen", "vif", "cnr", "cnr_ref");
+    /** The data-consistency values, in report order: {@code ‖H(x̂) − y‖₂/‖y‖₂} and the RMS of {@code H(x̂) − y}. */
+    public static final java.util.List<String> DATA_CONSISTENCY_KEYS = java.util.List.of("dc_residual", "dc_rms");
 
     private Evaluation() {}
 
@@ -50,17 +55,22 @@ public final class Evaluation {
     /**
      * The result of one evaluation.
      *
-     * @param shape     grid of the volumes
-     * @param voxels    number of voxels evaluated (the mask's count, or all)
-     * @param dataRange R used by PSNR, SSIM, MS-SSIM and VIF
-     * @param metrics   metric name → value, in report order (PSNR {@code +∞} for identical volumes)
+     * @param shape     grid of the test volume
+     * @param voxels    number of voxels the reference metrics evaluated (the mask's count, or all; 0
+     *                  without a reference)
+     * @param dataRange R used by PSNR, SSIM, MS-SSIM and VIF; {@code NaN} without a reference
+     * @param metrics   metric name → value, in report order ({@link #KEYS}, then
+     *                  {@link #DATA_CONSISTENCY_KEYS}; PSNR {@code +∞} for identical volumes)
      * @param notes     metric name → how it was computed or why it was skipped
+     * @param lrShape   grid of the low-resolution volume the data consistency was measured on, or
+     *                  {@code null} when it was not
      */
-    public record Report(int[] shape, long voxels, double dataRange, Map<String, Double> metrics, Map<String, String> notes) {
+    public record Report(int[] shape, long voxels, double dataRange, Map<String, Double> metrics, Map<String, String> notes, int[] lrShape) {
         public Report {
             shape = shape.clone();
             metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
             notes = Collections.unmodifiableMap(new LinkedHashMap<>(notes));
+            lrShape = lrShape == null ? null : lrShape.clone();
         }
 
         @Override
@@ -68,24 +78,62 @@ public final class Evaluation {
             return shape.clone();
         }
 
-        /** A fixed-width table, one metric per line ("n/a" and the reason for skipped ones). */
+        @Override
+        public int[] lrShape() {
+            return lrShape == null ? null : lrShape.clone();
+        }
+
+        /** Whether the reference metrics were computed (a reference volume was given). */
+        public boolean hasReference() {
+            return !Double.isNaN(dataRange);
+        }
+
+        /**
+         * This report plus the data consistency of the same test volume with its low-resolution input
+         * ({@code dc_residual}, {@code dc_rms}).
+         */
+        public Report withDataConsistency(DataConsistency.Result dc) {
+            Map<String, Double> m = new LinkedHashMap<>(metrics);
+            Map<String, String> n = new LinkedHashMap<>(notes);
+            m.put("dc_residual", dc.relative());
+            m.put("dc_rms", dc.rms());
+            n.put("dc_residual", "||H(test) - LR|| / ||LR||, LR = the low-resolution input");
+            n.put("dc_rms", "root mean square of H(test) - LR, intensity units");
+            return new Report(shape, voxels, dataRange, m, n, dc.residualMap().shape());
+        }
+
+        /**
+         * A fixed-width table, one metric per line ("n/a" and the reason for skipped ones), then the
+         * data-consistency lines when they were measured.
+         */
         public String toTable() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "grid %s, %d voxels evaluated, data range %s",
-                    Arrays.toString(shape), voxels, number(dataRange))).append('\n');
-            sb.append(String.format(Locale.ROOT, "%-8s  %-12s  %s", "metric", "value", "notes").stripTrailing()).append('\n');
-            for (String key : KEYS) {
-                Double v = metrics.get(key);
-                String value;
-                if (v == null) {
-                    if (!notes.containsKey(key)) continue;
-                    value = "n/a";
-                } else if (key.equals("psnr")) {
-                    value = Double.isInfinite(v) ? "inf dB" : String.format(Locale.ROOT, "%.4f dB", v);
-                } else {
-                    value = String.format(Locale.ROOT, "%.6f", v);
+            if (hasReference()) {
+                sb.append(String.format(Locale.ROOT, "grid %s, %d voxels evaluated, data range %s",
+                        Arrays.toString(shape), voxels, number(dataRange))).append('\n');
+                sb.append(String.format(Locale.ROOT, "%-8s  %-12s  %s", "metric", "value", "notes").stripTrailing()).append('\n');
+                for (String key : KEYS) {
+                    Double v = metrics.get(key);
+                    String value;
+                    if (v == null) {
+                        if (!notes.containsKey(key)) continue;
+                        value = "n/a";
+                    } else if (key.equals("psnr")) {
+                        value = Double.isInfinite(v) ? "inf dB" : String.format(Locale.ROOT, "%.4f dB", v);
+                    } else {
+                        value = String.format(Locale.ROOT, "%.6f", v);
+                    }
+                    sb.append(String.format(Locale.ROOT, "%-8s  %-12s  %s", key, value, notes.getOrDefault(key, "")).stripTrailing()).append('\n');
                 }
-                sb.append(String.format(Locale.ROOT, "%-8s  %-12s  %s", key, value, notes.getOrDefault(key, "")).stripTrailing()).append('\n');
+            } else {
+                sb.append(String.format(Locale.ROOT, "grid %s, no reference volume: reference metrics skipped", Arrays.toString(shape))).append('\n');
+            }
+            if (lrShape != null) {
+                sb.append(String.format(Locale.ROOT, "data consistency with the low-resolution input, grid %s", Arrays.toString(lrShape))).append('\n');
+                for (String key : DATA_CONSISTENCY_KEYS) {
+                    sb.append(String.format(Locale.ROOT, "%-11s  %-12s  %s", key, String.format(Locale.ROOT, "%.6g", metrics.get(key)),
+                            notes.getOrDefault(key, "")).stripTrailing()).append('\n');
+                }
             }
             return sb.toString();
         }
@@ -93,18 +141,22 @@ public final class Evaluation {
         /**
          * One JSON object: {@code shape}, {@code voxels}, {@code data_range}, then {@code psnr},
          * {@code ssim}, {@code ms_ssim}, {@code nrmse}, {@code hfen}, {@code vif}, {@code cnr},
-         * {@code cnr_ref} — always present, {@code null} where skipped or not finite (PSNR of
-         * identical volumes) — and {@code notes}.
+         * {@code cnr_ref}, {@code dc_residual}, {@code dc_rms} — always present, {@code null} where
+         * skipped, not measured or not finite (PSNR of identical volumes) — then {@code lr_shape}
+         * ({@code null} without data consistency) and {@code notes}.
          */
         public String toJson() {
             StringBuilder sb = new StringBuilder("{");
             sb.append("\"shape\": ").append(Arrays.toString(shape));
             sb.append(", \"voxels\": ").append(voxels);
             sb.append(", \"data_range\": ").append(jsonNumber(dataRange));
-            for (String key : KEYS) {
-                Double v = metrics.get(key);
-                sb.append(", ").append(jsonString(key)).append(": ").append(v == null ? "null" : jsonNumber(v));
+            for (java.util.List<String> keys : java.util.List.of(KEYS, DATA_CONSISTENCY_KEYS)) {
+                for (String key : keys) {
+                    Double v = metrics.get(key);
+                    sb.append(", ").append(jsonString(key)).append(": ").append(v == null ? "null" : jsonNumber(v));
+                }
             }
+            sb.append(", \"lr_shape\": ").append(lrShape == null ? "null" : Arrays.toString(lrShape));
             sb.append(", \"notes\": {");
             boolean first = true;
             for (Map.Entry<String, String> e : notes.entrySet()) {
@@ -164,11 +216,16 @@ public final class Evaluation {
         metrics.put("psnr", psnr);
         if (Double.isInfinite(psnr)) notes.put("psnr", "identical volumes");
 
+        Grid x = Grid.of(r), y = Grid.of(t);
+        int[] squeezed = Inputs.squeeze(shape);
+
         step.accept("ssim");
-        int dims = Inputs.squeeze(shape).length;
+        double[] finestScale = null; // SSIM's {mean SSIM, mean cs}: MS-SSIM's first scale
         try {
-            metrics.put("ssim", Ssim.compute(r, t, shape, m, range));
-            notes.put("ssim", dims + "-D Gaussian window, sigma 1.5 voxels");
+            Ssim.checkWindow(shape, "SSIM");
+            finestScale = Ssim.meanSsimAndCs(x, y, squeezed, m, Ssim.c1(range), Ssim.c2(range));
+            metrics.put("ssim", finestScale[0]);
+            notes.put("ssim", squeezed.length + "-D Gaussian window, sigma 1.5 voxels");
         } catch (MetricException e) {
             notes.put("ssim", e.getMessage());
         }
@@ -179,7 +236,7 @@ public final class Evaluation {
             notes.put("ms_ssim", "needs at least 2 scales: every axis >= " + MsSsim.minimumSize(2) + " voxels");
         } else {
             try {
-                metrics.put("ms_ssim", MsSsim.compute(r, t, shape, m, range, MsSsim.truncatedWeights(scales)));
+                metrics.put("ms_ssim", MsSsim.msssim(x, y, squeezed, m, range, MsSsim.truncatedWeights(scales), finestScale));
                 notes.put("ms_ssim", scales == 5 ? "5 scales" : scales + " scales (grid too small for 5; weights rescaled)");
             } catch (MetricException e) {
                 notes.put("ms_ssim", e.getMessage());
@@ -189,13 +246,21 @@ public final class Evaluation {
         step.accept("nrmse");
         metrics.put("nrmse", Nrmse.compute(r, t, shape, m));
         step.accept("hfen");
-        metrics.put("hfen", Hfen.compute(r, t, shape, m));
+        metrics.put("hfen", Hfen.hfen(x, y, shape, m));
         step.accept("vif");
-        metrics.put("vif", Vif.compute(r, t, shape, m, range));
+        metrics.put("vif", Vif.vif(x, y, shape, m, range));
 
         step.accept("cnr");
         cnr(mask, r, t, options, metrics, notes);
-        return new Report(shape, Psnr.count(m, r.length), range, metrics, notes);
+        return new Report(shape, Psnr.count(m, r.length), range, metrics, notes, null);
+    }
+
+    /**
+     * An empty report for a test volume of grid {@code shape} that has no reference: no reference
+     * metrics, to be completed with {@link Report#withDataConsistency}.
+     */
+    public static Report withoutReference(int[] shape) {
+        return new Report(shape, 0, Double.NaN, Map.of(), Map.of(), null);
     }
 
     private static void cnr(Volume mask, float[] ref, float[] test, Options o, Map<String, Double> metrics, Map<String, String> notes) {

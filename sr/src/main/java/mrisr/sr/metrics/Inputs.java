@@ -2,10 +2,14 @@ package mrisr.sr.metrics;
 
 import java.util.Arrays;
 import mrisr.engine.Memory;
+import mrisr.kernels.Parallel;
 import mrisr.sr.volume.Volume;
 
 /** Validation and conversion shared by the metrics: shapes, finiteness, masks, data range. */
 final class Inputs {
+    /** Values per chunk of the parallel scans: fixed, so results do not depend on the thread count. */
+    private static final int GRAIN = 1 << 16;
+
     private Inputs() {}
 
     /**
@@ -49,10 +53,21 @@ final class Inputs {
 
     /** Rejects NaN and ±∞, naming the first offending voxel by its grid index. */
     static void checkFinite(float[] a, int[] shape, String name) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Float.isFinite(a[i])) {
-                throw new MetricException(name + " image has " + a[i] + " at voxel " + Arrays.toString(unravel(i, shape)) + ", values must be finite");
+        int chunks = (a.length + GRAIN - 1) / GRAIN;
+        int[] firstBad = new int[chunks];
+        Parallel.forRange(chunks, 1, (lo, hi) -> {
+            for (int c = lo; c < hi; c++) {
+                firstBad[c] = -1;
+                for (int i = c * GRAIN, end = Math.min(a.length, i + GRAIN); i < end; i++) {
+                    if (!Float.isFinite(a[i])) {
+                        firstBad[c] = i;
+                        break;
+                    }
+                }
             }
+        });
+        for (int i : firstBad) {
+            if (i >= 0) throw new MetricException(name + " image has " + a[i] + " at voxel " + Arrays.toString(unravel(i, shape)) + ", values must be finite");
         }
     }
 
@@ -73,12 +88,25 @@ final class Inputs {
 
     /** {@code max − min} of the reference: the default data range. */
     static double dataRange(float[] ref) {
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (float v : ref) {
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
+        int chunks = (ref.length + GRAIN - 1) / GRAIN;
+        float[] lo = new float[chunks], hi = new float[chunks];
+        Parallel.forRange(chunks, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+                for (int i = c * GRAIN, end = Math.min(ref.length, i + GRAIN); i < end; i++) {
+                    min = Math.min(min, ref[i]);
+                    max = Math.max(max, ref[i]);
+                }
+                lo[c] = min;
+                hi[c] = max;
+            }
+        });
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < chunks; c++) {
+            min = Math.min(min, lo[c]);
+            max = Math.max(max, hi[c]);
         }
-        return hi - lo;
+        return max - min;
     }
 
     static void checkDataRange(double r) {
@@ -138,11 +166,5 @@ final class Inputs {
     /** Budget check for {@code arrays} work arrays of doubles of {@code n} values each. */
     static void checkMemory(int arrays, int n, String what) {
         Memory.check(Math.multiplyExact(2L * arrays, (long) n), what);
-    }
-
-    static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) d[i] = a[i];
-        return d;
     }
 }

@@ -124,6 +124,18 @@ public final class MsSsim {
     }
 
     private static double msssim(float[] ref, float[] test, int[] shape, boolean[] mask, double range, double[] weights) {
+        return msssim(Grid.of(ref), Grid.of(test), shape, mask, range, weights, null);
+    }
+
+    /**
+     * MS-SSIM of two images.
+     *
+     * @param x          reference
+     * @param y          test
+     * @param firstScale {@code {mean SSIM, mean cs}} of the finest scale when already computed by
+     *                   {@link Ssim#meanSsimAndCs} with the same mask and range, else {@code null}
+     */
+    static double msssim(Grid x, Grid y, int[] shape, boolean[] mask, double range, double[] weights, double[] firstScale) {
         if (weights == null || weights.length == 0) throw new MetricException("MS-SSIM: need at least one scale weight");
         for (double w : weights) {
             if (!(w >= 0) || !Double.isFinite(w)) throw new MetricException("MS-SSIM: scale weights must be finite and >= 0, got " + Arrays.toString(weights));
@@ -135,18 +147,18 @@ public final class MsSsim {
                     + " scales, every axis needs at least " + minimumSize(scales) + " voxels");
         }
         double c1 = Ssim.c1(range), c2 = Ssim.c2(range);
-        double[] x = Inputs.toDouble(ref), y = Inputs.toDouble(test);
         boolean[] m = mask;
         int[] s = sq;
         double result = 1;
         for (int j = 0; j < scales; j++) {
             if (j > 0) {
-                x = SeparableFilter.averagePool2(x, s);
-                y = SeparableFilter.averagePool2(y, s);
+                Inputs.checkMemory(2, SeparableFilter.numel(SeparableFilter.pooledShape(s)), "MS-SSIM scale " + (j + 1));
+                x = Grid.of(SeparableFilter.averagePool2(x, s));
+                y = Grid.of(SeparableFilter.averagePool2(y, s));
                 if (m != null) m = poolMask(m, s);
                 s = SeparableFilter.pooledShape(s);
             }
-            double[] sc = Ssim.meanSsimAndCs(x, y, s, m, c1, c2);
+            double[] sc = j == 0 && firstScale != null ? firstScale : Ssim.meanSsimAndCs(x, y, s, m, c1, c2);
             double term = j == scales - 1 ? sc[0] : sc[1];
             result *= Math.pow(Math.max(term, 0), weights[j]);
         }
@@ -156,7 +168,7 @@ public final class MsSsim {
     private static boolean[] poolMask(boolean[] mask, int[] shape) {
         double[] d = new double[mask.length];
         for (int i = 0; i < d.length; i++) d[i] = mask[i] ? 1 : 0;
-        double[] pooled = SeparableFilter.averagePool2(d, shape);
+        double[] pooled = SeparableFilter.averagePool2(Grid.of(d), shape);
         boolean[] out = new boolean[pooled.length];
         for (int i = 0; i < out.length; i++) out[i] = pooled[i] >= 0.5;
         return out;

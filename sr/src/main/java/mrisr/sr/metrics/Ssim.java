@@ -1,7 +1,6 @@
 package mrisr.sr.metrics;
 
 import java.util.Arrays;
-import mrisr.kernels.Parallel;
 import mrisr.sr.volume.Volume;
 
 /**
@@ -22,8 +21,9 @@ import mrisr.sr.volume.Volume;
  * has no mask; this is the natural extension and equals its cropped mean when the mask is all true).
  *
  * <p>Axes of length 1 are dropped first (a one-slice volume is a 2-D image); every remaining axis
- * must be at least 11 voxels long. Filtering is separable, parallel over lines, in double precision;
- * results do not depend on the thread count. Work memory is about 64 bytes per voxel.
+ * must be at least 11 voxels long. Filtering is separable, in double precision, one slice at a time
+ * ({@link LocalMoments}), parallel over slices; results do not depend on the thread count. Work
+ * memory is a few dozen slice buffers per thread; the images are not copied.
  *
  * <pre>{@code
  * double s3d = Ssim.compute(hr, sr, null);                        // Volumes, R = max − min of hr
@@ -90,19 +90,19 @@ public final class Ssim {
         int[] s = Inputs.checkPair(ref, test, shape, null);
         Inputs.checkDataRange(dataRange);
         int[] sq = checkWindow(s, "SSIM");
-        Fields f = fields(Inputs.toDouble(ref), Inputs.toDouble(test), sq);
+        int n = ref.length;
+        Inputs.checkMemory(1, n, "SSIM map for shape " + Arrays.toString(shape));
         double c1 = c1(dataRange), c2 = c2(dataRange);
-        double[] out = f.ux; // each voxel reads its own statistics before its ux entry is overwritten
-        int n = out.length;
-        Parallel.forRange(n, Parallel.grain(n, 16), (lo, hi) -> {
-            for (int i = lo; i < hi; i++) out[i] = f.ssim(i, c1, c2);
+        double[] out = new double[n];
+        LocalMoments.forEachSlice(Grid.of(ref), Grid.of(test), sq, window(), 0, sq[0], (i, offset, m) -> {
+            for (int q = 0; q < m.ux.length; q++) out[offset + q] = ssim(m, q, c1, c2);
         });
         return out;
     }
 
     private static double mean(float[] ref, float[] test, int[] shape, boolean[] mask, double range) {
         int[] sq = checkWindow(shape, "SSIM");
-        return meanSsimAndCs(Inputs.toDouble(ref), Inputs.toDouble(test), sq, mask, c1(range), c2(range))[0];
+        return meanSsimAndCs(Grid.of(ref), Grid.of(test), sq, mask, c1(range), c2(range))[0];
     }
 
     static double c1(double range) {
@@ -111,6 +111,11 @@ public final class Ssim {
 
     static double c2(double range) {
         return (K2 * range) * (K2 * range);
+    }
+
+    /** The Gaussian window's 11 taps. */
+    private static double[] window() {
+        return SeparableFilter.gaussianKernel(SIGMA, PAD, 0);
     }
 
     /** Drops length-1 axes and checks that every remaining axis holds a whole window. */
@@ -128,41 +133,49 @@ public final class Ssim {
     /**
      * Means of the SSIM map and of its contrast–structure part {@code (2σxy + C2)/(σx² + σy² + C2)}
      * over the interior (≥ {@link #PAD} voxels from every border) intersected with the mask.
+     * Slices along axis 0 outside the interior are not computed at all.
      *
-     * @param x reference as doubles, row-major over {@code shape} (not modified)
-     * @param y test as doubles (not modified)
+     * @param x     reference, row-major over {@code shape}
+     * @param y     test
+     * @param shape grid with every axis ≥ {@link #WINDOW}
      * @return {@code {mean SSIM, mean cs}}
      */
-    static double[] meanSsimAndCs(double[] x, double[] y, int[] shape, boolean[] mask, double c1, double c2) {
-        Fields f = fields(x, y, shape);
-        boolean[] region = interior(shape, PAD, mask);
-        long count = Psnr.count(region, region.length);
+    static double[] meanSsimAndCs(Grid x, Grid y, int[] shape, boolean[] mask, double c1, double c2) {
+        int n0 = shape[0];
+        boolean[] inSlice = interior(SeparableFilter.sliceShape(shape), PAD);
+        double[] ssimSums = new double[n0], csSums = new double[n0];
+        long[] counts = new long[n0];
+        int from = Math.min(PAD, n0), to = Math.max(from, n0 - PAD);
+        LocalMoments.forEachSlice(x, y, shape, window(), from, to, (i, offset, m) -> {
+            double ssim = 0, cs = 0;
+            long count = 0;
+            for (int q = 0; q < inSlice.length; q++) {
+                if (!inSlice[q] || (mask != null && !mask[offset + q])) continue;
+                ssim += ssim(m, q, c1, c2);
+                cs += cs(m, q, c2);
+                count++;
+            }
+            ssimSums[i] = ssim;
+            csSums[i] = cs;
+            counts[i] = count;
+        });
+        long count = 0;
+        for (long c : counts) count += c;
         if (count == 0) {
             throw new MetricException("SSIM: the mask selects no voxel at least " + PAD + " voxels away from the border of "
                     + Arrays.toString(shape));
         }
-        int n = x.length;
-        double ssim = SeparableFilter.sum(n, (from, to) -> {
-            double s = 0;
-            for (int i = from; i < to; i++) if (region[i]) s += f.ssim(i, c1, c2);
-            return s;
-        });
-        double cs = SeparableFilter.sum(n, (from, to) -> {
-            double s = 0;
-            for (int i = from; i < to; i++) if (region[i]) s += f.cs(i, c2);
-            return s;
-        });
-        return new double[] {ssim / count, cs / count};
+        return new double[] {SeparableFilter.sumInOrder(ssimSums) / count, SeparableFilter.sumInOrder(csSums) / count};
     }
 
-    /** Voxels at least {@code pad} from every border, and in the mask if one is given. */
-    static boolean[] interior(int[] shape, int pad, boolean[] mask) {
+    /** Voxels at least {@code pad} from every border of a grid (one voxel for a grid with no axes). */
+    static boolean[] interior(int[] shape, int pad) {
         int n = SeparableFilter.numel(shape);
         int d = shape.length;
         boolean[] out = new boolean[n];
         int[] idx = new int[d];
         for (int i = 0; i < n; i++) {
-            boolean in = mask == null || mask[i];
+            boolean in = true;
             for (int a = 0; a < d && in; a++) in = idx[a] >= pad && idx[a] < shape[a] - pad;
             out[i] = in;
             for (int a = d - 1; a >= 0; a--) { // odometer over the row-major index
@@ -173,49 +186,19 @@ public final class Ssim {
         return out;
     }
 
-    /** The five Gaussian-filtered local statistics, variances already formed. */
-    static Fields fields(double[] x, double[] y, int[] shape) {
-        int n = x.length;
-        Inputs.checkMemory(8, n, "SSIM work arrays for shape " + Arrays.toString(shape));
-        double[] w = SeparableFilter.gaussianKernel(SIGMA, PAD, 0);
-        double[] scratch = new double[n];
-        double[] ux = new double[n], uy = new double[n], vx = new double[n], vy = new double[n], vxy = new double[n];
-        // the second moments first, with ux as the product buffer while it is still free
-        product(x, x, ux);
-        SeparableFilter.correlateAll(ux, vx, scratch, shape, w);
-        product(y, y, ux);
-        SeparableFilter.correlateAll(ux, vy, scratch, shape, w);
-        product(x, y, ux);
-        SeparableFilter.correlateAll(ux, vxy, scratch, shape, w);
-        SeparableFilter.correlateAll(x, ux, scratch, shape, w);
-        SeparableFilter.correlateAll(y, uy, scratch, shape, w);
-        Parallel.forRange(n, Parallel.grain(n, 8), (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                vx[i] -= ux[i] * ux[i];
-                vy[i] -= uy[i] * uy[i];
-                vxy[i] -= ux[i] * uy[i];
-            }
-        });
-        return new Fields(ux, uy, vx, vy, vxy);
+    /** The SSIM at voxel {@code q} of a slice of raw moments (variances formed here). */
+    private static double ssim(LocalMoments.Slice m, int q, double c1, double c2) {
+        double ux = m.ux[q], uy = m.uy[q];
+        double vx = m.xx[q] - ux * ux, vy = m.yy[q] - uy * uy, vxy = m.xy[q] - ux * uy;
+        double a1 = 2 * ux * uy + c1, a2 = 2 * vxy + c2;
+        double b1 = ux * ux + uy * uy + c1, b2 = vx + vy + c2;
+        return a1 * a2 / (b1 * b2);
     }
 
-    private static void product(double[] a, double[] b, double[] out) {
-        int n = out.length;
-        Parallel.forRange(n, Parallel.grain(n, 2), (lo, hi) -> {
-            for (int i = lo; i < hi; i++) out[i] = a[i] * b[i];
-        });
-    }
-
-    /** Local means, variances and covariance at every voxel. */
-    record Fields(double[] ux, double[] uy, double[] vx, double[] vy, double[] vxy) {
-        double ssim(int i, double c1, double c2) {
-            double a1 = 2 * ux[i] * uy[i] + c1, a2 = 2 * vxy[i] + c2;
-            double b1 = ux[i] * ux[i] + uy[i] * uy[i] + c1, b2 = vx[i] + vy[i] + c2;
-            return a1 * a2 / (b1 * b2);
-        }
-
-        double cs(int i, double c2) {
-            return (2 * vxy[i] + c2) / (vx[i] + vy[i] + c2);
-        }
+    /** The contrast–structure term at voxel {@code q} of a slice of raw moments. */
+    private static double cs(LocalMoments.Slice m, int q, double c2) {
+        double ux = m.ux[q], uy = m.uy[q];
+        double vx = m.xx[q] - ux * ux, vy = m.yy[q] - uy * uy, vxy = m.xy[q] - ux * uy;
+        return (2 * vxy + c2) / (vx + vy + c2);
     }
 }

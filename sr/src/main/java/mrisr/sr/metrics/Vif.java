@@ -23,7 +23,9 @@ import mrisr.sr.volume.Volume;
  * </pre>
  * and {@code VIF = num/den}: 1 for identical images, below 1 for degraded ones (above 1 for
  * contrast-enhanced ones). With a mask, the sums run over the mask's voxels, the mask being
- * decimated with the images. Filtering is separable, parallel over lines, in double precision.
+ * decimated with the images. Filtering is separable, in double precision, one slice along axis 0 at
+ * a time and parallel over slices ({@link LocalMoments}); the pre-filter of a coarser scale is
+ * computed only on the slices the decimation keeps.
  *
  * <pre>{@code
  * double v = Vif.compute(hr, sr, null);            // R = max − min of hr
@@ -69,14 +71,13 @@ public final class Vif {
     }
 
     private static double vif(float[] ref, float[] test, int[] shape, boolean[] mask, double range) {
-        int n = ref.length;
-        Inputs.checkMemory(9, n, "VIF work arrays for shape " + Arrays.toString(shape));
+        return vif(Grid.of(ref), Grid.of(test), shape, mask, range);
+    }
+
+    /** VIFp of two images. */
+    static double vif(Grid ref, Grid test, int[] shape, boolean[] mask, double range) {
         double scale = 255.0 / range;
-        double[] r = new double[n], d = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = ref[i] * scale;
-            d[i] = test[i] * scale;
-        }
+        Grid r = ref, d = test;
         int[] s = shape.clone();
         boolean[] m = mask;
         double num = 0, den = 0;
@@ -85,15 +86,12 @@ public final class Vif {
             double sd = taps / 5.0;
             double[] w = SeparableFilter.gaussianKernel(sd, SeparableFilter.radius(sd, TRUNCATE), 0);
             if (scaleIndex > 1) {
-                double[] scratch = new double[r.length], tmp = new double[r.length];
-                SeparableFilter.correlateAll(r, tmp, scratch, s, w);
-                r = SeparableFilter.decimate2(tmp, s);
-                SeparableFilter.correlateAll(d, tmp, scratch, s, w);
-                d = SeparableFilter.decimate2(tmp, s);
+                r = Grid.of(filterAndDecimate(r, s, w));
+                d = Grid.of(filterAndDecimate(d, s, w));
                 if (m != null) m = SeparableFilter.decimate2(m, s);
                 s = SeparableFilter.decimatedShape(s);
             }
-            double[] sums = scaleSums(r, d, s, m, w);
+            double[] sums = scaleSums(r, d, s, m, w, scale);
             num += sums[0];
             den += sums[1];
         }
@@ -101,38 +99,90 @@ public final class Vif {
         return num / den;
     }
 
-    /** {@code {Σ log10(1 + g²σ1²/(sv² + σn²)), Σ log10(1 + σ1²/σn²)}} at one scale. */
-    private static double[] scaleSums(double[] r, double[] d, int[] shape, boolean[] mask, double[] w) {
-        int n = r.length;
-        double[] scratch = new double[n], buf = new double[n];
-        double[] mu1 = new double[n], mu2 = new double[n], s11 = new double[n], s22 = new double[n], s12 = new double[n];
-        product(r, r, buf);
-        SeparableFilter.correlateAll(buf, s11, scratch, shape, w);
-        product(d, d, buf);
-        SeparableFilter.correlateAll(buf, s22, scratch, shape, w);
-        product(r, d, buf);
-        SeparableFilter.correlateAll(buf, s12, scratch, shape, w);
-        SeparableFilter.correlateAll(r, mu1, scratch, shape, w);
-        SeparableFilter.correlateAll(d, mu2, scratch, shape, w);
-        double num = SeparableFilter.sum(n, (from, to) -> {
-            double acc = 0;
-            for (int i = from; i < to; i++) {
-                if (mask != null && !mask[i]) continue;
-                acc += Math.log10(1 + information(mu1[i], mu2[i], s11[i], s22[i], s12[i]));
+    /**
+     * {@code decimate2(G ∗ x)}: the Gaussian filter computed only on the even slices along axis 0,
+     * then kept at even positions within each slice.
+     */
+    private static double[] filterAndDecimate(Grid x, int[] shape, double[] w) {
+        int n0 = shape[0];
+        int[] sliceShape = SeparableFilter.sliceShape(shape);
+        int size = SeparableFilter.numel(sliceShape);
+        int[] outShape = SeparableFilter.decimatedShape(shape);
+        int outSize = SeparableFilter.numel(SeparableFilter.sliceShape(outShape));
+        double[][] kernels = new double[sliceShape.length][];
+        Arrays.fill(kernels, w);
+        double[][] axis0Kernels = {w};
+        Inputs.checkMemory(1, SeparableFilter.numel(outShape), "VIF scale of shape " + Arrays.toString(outShape));
+        double[] out = new double[SeparableFilter.numel(outShape)];
+        int perPass = SeparableFilter.slicesPerPass(outShape[0]);
+        int tile = SeparableFilter.tileLength(perPass, 2, w.length / 2);
+        SeparableFilter.forEachSlice(outShape[0], () -> new Buffers(new double[1][perPass][size], new double[size], new double[tile]), (b, lo, hi) -> {
+            for (int c0 = lo; c0 < hi; c0 += perPass) {
+                int count = Math.min(perPass, hi - c0);
+                SeparableFilter.correlateAxis0Slices(x, n0, size, 2 * c0, 2, count, axis0Kernels, b.slices, b.tile);
+                for (int c = 0; c < count; c++) {
+                    double[] slice = b.slices[0][c];
+                    SeparableFilter.correlateInPlace(slice, b.scratch, sliceShape, kernels);
+                    System.arraycopy(SeparableFilter.decimate2(slice, sliceShape), 0, out, (c0 + c) * outSize, outSize);
+                }
             }
-            return acc;
         });
-        double den = SeparableFilter.sum(n, (from, to) -> {
-            double acc = 0;
-            for (int i = from; i < to; i++) {
-                if (mask != null && !mask[i]) continue;
-                double sigma1Sq = Math.max(s11[i] - mu1[i] * mu1[i], 0);
+        return out;
+    }
+
+    /** Per task of {@link #filterAndDecimate}: the slices of one axis-0 pass ({@code [1][count][size]}), a second buffer, the input tile. */
+    private record Buffers(double[][][] slices, double[] scratch, double[] tile) {}
+
+    /**
+     * {@code {Σ log10(1 + g²σ1²/(sv² + σn²)), Σ log10(1 + σ1²/σn²)}} at one scale, for images that
+     * still have to be multiplied by {@code scale} = 255/R: the local moments are scaled instead
+     * ({@code s·μ}, {@code s²·E[xy]}), which equals filtering scaled images up to rounding. Each sum
+     * of logarithms is taken as the logarithm of a running product ({@link Log10Sum}), one logarithm
+     * per few thousand voxels instead of one per voxel.
+     */
+    private static double[] scaleSums(Grid r, Grid d, int[] shape, boolean[] mask, double[] w, double scale) {
+        double[] num = new double[shape[0]], den = new double[shape[0]];
+        double scale2 = scale * scale;
+        LocalMoments.forEachSlice(r, d, shape, w, 0, shape[0], (i, offset, m) -> {
+            Log10Sum information = new Log10Sum(), reference = new Log10Sum();
+            for (int q = 0; q < m.ux.length; q++) {
+                if (mask != null && !mask[offset + q]) continue;
+                double mu1 = scale * m.ux[q], e11 = scale2 * m.xx[q];
+                information.add(1 + information(mu1, scale * m.uy[q], e11, scale2 * m.yy[q], scale2 * m.xy[q]));
+                double sigma1Sq = Math.max(e11 - mu1 * mu1, 0);
                 if (sigma1Sq < EPS) sigma1Sq = 0;
-                acc += Math.log10(1 + sigma1Sq / SIGMA_NSQ);
+                reference.add(1 + sigma1Sq / SIGMA_NSQ);
             }
-            return acc;
+            num[i] = information.total();
+            den[i] = reference.total();
         });
-        return new double[] {num, den};
+        return new double[] {SeparableFilter.sumInOrder(num), SeparableFilter.sumInOrder(den)};
+    }
+
+    /**
+     * {@code Σ log10(v)} over factors {@code v ≥ 1} as {@code log10} of their running product, which
+     * is folded into the sum before it could overflow (and factors above {@code 1e50} are logged
+     * directly). Each product step rounds once, so the result agrees with summing the logarithms to
+     * about {@code 1e−16} relative per factor.
+     */
+    static final class Log10Sum {
+        private double product = 1, sum;
+
+        void add(double v) {
+            if (v > 1e50) {
+                sum += Math.log10(v);
+                return;
+            }
+            product *= v;
+            if (product > 1e250) {
+                sum += Math.log10(product);
+                product = 1;
+            }
+        }
+
+        double total() {
+            return sum + Math.log10(product);
+        }
     }
 
     /** {@code g²σ1²/(sv² + σn²)} at one voxel, with the reference code's guards in its order. */
@@ -157,9 +207,5 @@ public final class Vif {
         }
         if (svSq <= EPS) svSq = EPS;
         return g * g * sigma1Sq / (svSq + SIGMA_NSQ);
-    }
-
-    private static void product(double[] a, double[] b, double[] out) {
-        for (int i = 0; i < out.length; i++) out[i] = a[i] * b[i];
     }
 }

@@ -158,6 +158,6 @@ class DegradeCommandTest {
         assertThat(err.toString()).contains("exceeds the size 16");
         assertThat(files()).containsExactly("hr.nii.gz");
         assertThat(run(null, "--out", "x.nii")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required options");
+        assertThat(err.toString()).contains("Missing required option");
     }
 }

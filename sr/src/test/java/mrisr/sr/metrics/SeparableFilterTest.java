@@ -47,8 +47,8 @@ class SeparableFilterTest {
             for (int i = 0; i < n; i++) x[i] = rng.nextGaussian();
             double[][] kernels = new double[shape.length][];
             for (int a = 0; a < shape.length; a++) kernels[a] = SeparableFilter.gaussianKernel(0.8 + 0.5 * a, 3 + a, a % 2 == 0 ? 0 : 2);
-            double[] out = new double[n], scratch = new double[n];
-            SeparableFilter.correlate(x, out, scratch, shape, kernels);
+            double[] out = x.clone();
+            SeparableFilter.correlateInPlace(out, new double[n], shape, kernels);
             double[] expected = naive(x, shape, kernels);
             for (int i = 0; i < n; i++) assertEquals(expected[i], out[i], 1e-12, "shape " + java.util.Arrays.toString(shape) + " index " + i);
         }
@@ -96,16 +96,17 @@ class SeparableFilterTest {
         int before = Parallel.threads();
         try {
             Parallel.setThreads(1);
-            double[] one = new double[n];
-            SeparableFilter.correlateAll(x, one, new double[n], shape, k);
+            double[][] kernels = {k, k, k};
+            double[] one = x.clone();
+            SeparableFilter.correlateInPlace(one, new double[n], shape, kernels);
             double sumOne = SeparableFilter.sum(n, (from, to) -> {
                 double s = 0;
                 for (int i = from; i < to; i++) s += one[i];
                 return s;
             });
             Parallel.setThreads(2);
-            double[] two = new double[n];
-            SeparableFilter.correlateAll(x, two, new double[n], shape, k);
+            double[] two = x.clone();
+            SeparableFilter.correlateInPlace(two, new double[n], shape, kernels);
             double sumTwo = SeparableFilter.sum(n, (from, to) -> {
                 double s = 0;
                 for (int i = from; i < to; i++) s += two[i];
@@ -125,7 +126,7 @@ class SeparableFilterTest {
         for (int i = 0; i < 15; i++) x[i] = i;
         // floor: 1x2 output; block means of rows 0-1, columns 0-1 and 2-3
         assertArrayEquals(new int[] {1, 2}, SeparableFilter.pooledShape(shape));
-        assertArrayEquals(new double[] {(0 + 1 + 5 + 6) / 4.0, (2 + 3 + 7 + 8) / 4.0}, SeparableFilter.averagePool2(x, shape));
+        assertArrayEquals(new double[] {(0 + 1 + 5 + 6) / 4.0, (2 + 3 + 7 + 8) / 4.0}, SeparableFilter.averagePool2(Grid.of(x), shape));
         // x[::2, ::2]: rows 0 and 2, columns 0, 2, 4
         assertArrayEquals(new int[] {2, 3}, SeparableFilter.decimatedShape(shape));
         assertArrayEquals(new double[] {0, 2, 4, 10, 12, 14}, SeparableFilter.decimate2(x, shape));
