@@ -36,7 +36,10 @@ import mrisr.nn.optim.Optimizer;
  *
  * <p>Test hook: when the system property {@value #PAUSE_PROPERTY} is a number of milliseconds, a
  * write prints {@value #PAUSE_MARKER} on {@code System.err} and sleeps that long after the first
- * tensor's bytes have reached the temporary file, so a test can kill the process mid-write.
+ * tensor's bytes have reached the temporary file, so a test can kill the process mid-write. (The
+ * pause sits in the iteration of the tensor map's values, which {@link SafeTensors#write} walks
+ * while streaming the data region; the crash test checks that the temporary file is partly written
+ * when the marker appears.)
  *
  * <pre>{@code
  * Checkpoint.write(path, model, optimizer, 500, seed, Map.of("method", "edsr3d"));

@@ -50,7 +50,8 @@ public final class NetworkMethod implements SrMethod {
      * This method bound to {@code model}.
      *
      * @param patch   sliding-window tile edge in the network's input voxels (≥ 1)
-     * @param overlap tile overlap, or a negative value for {@link SrModel#defaultOverlap()}
+     * @param overlap tile overlap, or a negative value for {@link SrModel#defaultOverlap()} (capped at
+     *                {@code patch − 1}, where tiling is no longer exact)
      * @throws ModelException when the model holds another method's network, or the window is invalid
      */
     public NetworkMethod withModel(SrModel model, int patch, int overlap) {

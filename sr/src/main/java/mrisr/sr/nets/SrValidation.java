@@ -30,9 +30,11 @@ public final class SrValidation implements Validation {
     private final double range, baseline;
 
     /**
-     * @param sampler    draws from the validation volume(s) (volume 0 sets the range)
+     * @param sampler    draws from the validation volume(s) (volume 0 sets the range); use one built
+     *                   without augmentation
+     * @param upsampling what the network takes as input (see {@link SrBatches})
      * @param count      number of patches (≥ 1)
-     * @param chunk      patches per forward pass
+     * @param chunk      patches per forward pass (≥ 1)
      * @param seed       seed of the draw
      */
     public SrValidation(PatchSampler sampler, Upsampling upsampling, int count, int chunk, long seed) {
