@@ -18,6 +18,8 @@ import mrisr.nn.loss.Loss;
 import mrisr.nn.loss.MseLoss;
 import mrisr.nn.optim.Adam;
 import mrisr.nn.optim.CosineAnnealingLR;
+import mrisr.nn.optim.LinearLR;
+import mrisr.nn.optim.LrSchedule;
 import mrisr.nn.train.Checkpoint;
 import mrisr.nn.train.NonFiniteLossException;
 import mrisr.nn.train.Progress;
@@ -44,8 +46,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>Each step draws {@code --batch} patches ({@link PatchSampler}: random position, flips and axis
  * permutations, degradation through the same forward model as {@code mrisr degrade}, B-spline
- * interpolation), runs the network and takes an Adam step on the L1 loss of the residual, with a
- * cosine learning-rate decay to 1% over the run. Progress goes to stderr, every event to a JSON-lines
+ * interpolation), runs the network and takes an Adam step on the loss of the residual — L1 for
+ * EDSR-3D, mean squared error for SRCNN-3D (as in their papers; with L1, SRCNN-3D's ReLUs collapsed
+ * onto the zero residual, the median of the targets) — with a linear warm-up and a cosine
+ * learning-rate decay to 1% over the run. Progress goes to stderr, every event to a JSON-lines
  * log, a checkpoint (weights, optimiser state, step, seed) is written atomically every
  * {@code --checkpoint-every} steps, and {@code --resume} continues a run bit-identically. The options
  * of a resumed run come from its checkpoint; options given again must agree with it.
@@ -134,10 +138,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "Patches per step (default: 4).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate, decayed by a cosine to 1%% of it (default: 3e-3).")
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate after a linear warm-up, decayed by a cosine to 1%% of it (default: srcnn3d 1e-3, edsr3d 3e-3).")
     Double lr;
 
-    @Option(names = "--loss", paramLabel = "l1|mse|charbonnier", description = "Training loss on the residual (default: l1).")
+    @Option(names = "--loss", paramLabel = "l1|mse|charbonnier", description = "Training loss on the residual (default: srcnn3d mse, edsr3d l1, as in their papers).")
     String loss;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, sampling, augmentation and noise (default: 0).")
@@ -254,7 +258,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (TrainingLog jsonl = TrainingLog.append(logFile)) {
             Trainer.Builder builder = Trainer.builder(model.network(), optimizer, lossOf(s.loss()),
                             new SrBatches(trainSampler, arch.upsampling(), s.batch()))
-                    .steps(totalSteps).seed(s.seed()).schedule(new CosineAnnealingLR((int) Math.min(totalSteps, Integer.MAX_VALUE), s.lr() / 100))
+                    .steps(totalSteps).seed(s.seed()).schedule(schedule(totalSteps, s.lr()))
                     .checkpoint(ckpt, checkpointEvery).log(jsonl).progress(progress)
                     .validation(validation, validateEvery).metadata(meta);
             if (stopAfter != null) builder.stopAfter(stopAfter);
@@ -280,6 +284,17 @@ public final class TrainCommand implements Callable<Integer> {
                 psnr - validation.baselinePsnr()));
         if (!result.finished()) stdout.println("paused after step " + result.step() + "; continue with: mrisr train --resume " + ckpt);
         return 0;
+    }
+
+    /**
+     * Linear warm-up from 1 % of the rate over the first {@code min(100, steps/10)} steps (Adam's first
+     * updates move every weight by about the full rate, which without warm-up threw the networks far
+     * off before they had seen any data), then a cosine decay to 1 % over the remaining steps.
+     */
+    static LrSchedule schedule(long steps, double lr) {
+        int total = (int) Math.min(steps, Integer.MAX_VALUE);
+        int warmup = Math.max(1, Math.min(100, total / 10));
+        return new LinearLR(0.01, 1.0, warmup).then(warmup, new CosineAnnealingLR(Math.max(1, total - warmup), lr / 100));
     }
 
     /** The validation score of the model as it is (when no step ran in this session). */
@@ -321,9 +336,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (p < 1) throw new InputException("--patch " + p + " must be >= 1");
         int b = Integer.parseInt(pick("--batch", str(batch), saved.get("train.batch"), "4"));
         if (b < 1) throw new InputException("--batch " + b + " must be >= 1");
-        double rate = Double.parseDouble(pick("--lr", lr == null ? null : lr.toString(), saved.get("train.lr"), "0.003"));
+        double rate = Double.parseDouble(pick("--lr", lr == null ? null : lr.toString(), saved.get("train.lr"),
+                m.equals(Architecture.SRCNN3D) ? "0.001" : "0.003"));
         if (!(rate > 0) || Double.isInfinite(rate)) throw new InputException("--lr " + rate + " must be a finite number > 0");
-        String l = pick("--loss", loss == null ? null : loss.trim().toLowerCase(Locale.ROOT), saved.get("train.loss"), "l1");
+        String l = pick("--loss", loss == null ? null : loss.trim().toLowerCase(Locale.ROOT), saved.get("train.loss"),
+                m.equals(Architecture.SRCNN3D) ? "mse" : "l1");
         lossOf(l);
         long sd = Long.parseLong(pick("--seed", seed == null ? null : seed.toString(), saved.get("train.seed"), "0"));
         int ph = Integer.parseInt(pick("--phantoms", str(phantoms), saved.get("train.phantoms"), "4"));

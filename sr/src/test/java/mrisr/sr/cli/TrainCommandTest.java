@@ -115,10 +115,10 @@ class TrainCommandTest {
         assertThat(r.err()).contains("--resume " + dir.resolve("m.ckpt.safetensors") + " continues a run with --lr 0.003, but --lr 0.5 was given");
     }
 
-    /** A learning rate that overflows float32 makes the parameters non-finite at once: stopped, no model written. */
+    /** A learning rate that overflows float32 (even after the warm-up's 1 %) makes the parameters non-finite at once. */
     @Test
     void aDivergingRunStopsNamingTheStep() {
-        CliRunner r = run(tiny("--lr", "1e38", "--steps", "6", "--checkpoint-every", "1"));
+        CliRunner r = run(tiny("--lr", "1e300", "--steps", "6", "--checkpoint-every", "1"));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).containsPattern("mrisr train: [a-z ]+ is (NaN|-?Infinity) at step 1; training stopped, "
                 + "no checkpoint was written; try a lower --lr");
@@ -162,6 +162,17 @@ class TrainCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("use a smaller --patch or larger volumes");
         assertThat(Files.exists(Path.of(out))).isFalse();
+    }
+
+    @Test
+    void learningRateWarmsUpLinearlyThenDecaysByACosine() {
+        var s = TrainCommand.schedule(2000, 3e-3);
+        assertThat(s.lr(3e-3, 0)).isCloseTo(3e-5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(s.lr(3e-3, 50)).isCloseTo(3e-3 * (0.01 + 0.99 * 0.5), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(s.lr(3e-3, 100)).isCloseTo(3e-3, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(s.lr(3e-3, 1050)).isCloseTo(3e-5 + (3e-3 - 3e-5) * (1 + Math.cos(Math.PI * 950 / 1900)) / 2,
+                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(TrainCommand.schedule(5, 1).lr(1, 0)).isEqualTo(0.01); // a one-step warm-up for short runs
     }
 
     @Test
