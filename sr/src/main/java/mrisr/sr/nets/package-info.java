@@ -39,8 +39,9 @@
  * input, its B-spline interpolation and the output (three arrays of the output's size for
  * pre-upsampling, 4 bytes a voxel each), a tile needs about {@code 4·C·P³} floats of activations for
  * EDSR-3D ({@code (C₁ + C₂ + r³)·P³} for SRCNN-3D) plus its output: with {@code mrisr sr}'s default
- * {@code --patch 96} (output voxels) and the default EDSR-3D ({@code C = 8}) that is about 30 MB for
- * sub-pixel ×2 (48³ tiles) and 110 MB for pre-upsampling (96³ tiles), whatever the volume size.
+ * {@code --patch 96} (output voxels) and the default EDSR-3D ({@code C = 16}) that is about 35 MB for
+ * sub-pixel ×2 (48³ tiles) and 230 MB for pre-upsampling (96³ tiles), whatever the volume size; a
+ * smaller {@code --patch} lowers it with the cube of the tile edge.
  *
  * <h2>Defaults and what they reach</h2>
  * {@code mrisr train --method edsr3d --data phantom}: EDSR-3D with 16 features and 2 blocks, sub-pixel
