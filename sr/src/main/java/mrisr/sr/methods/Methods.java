@@ -24,6 +24,7 @@ public final class Methods {
         List<SrMethod> all = new ArrayList<>();
         all.addAll(Interpolation.all());
         all.addAll(mrisr.sr.methods.modelbased.ModelBased.all());
+        all.addAll(mrisr.sr.methods.selfsup.SelfSupervised.all());
         return all;
     }
 
