@@ -28,6 +28,7 @@ public final class Methods {
         all.add(new mrisr.sr.methods.deq.DeqMethod());
         all.add(new mrisr.sr.methods.unfolding.Unfolded());
         all.addAll(mrisr.sr.nets.NetworkMethod.all());
+        all.addAll(mrisr.sr.methods.selfsup.SelfSupervised.all());
         return all;
     }
 
