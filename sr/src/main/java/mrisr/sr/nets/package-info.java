@@ -5,6 +5,9 @@
  * batches and validation ({@link mrisr.sr.nets.SrBatches}, {@link mrisr.sr.nets.SrValidation}; the
  * loop itself is {@link mrisr.nn.train.Trainer}), tiled inference ({@link mrisr.sr.nets.SlidingWindow})
  * and the registered methods {@code srcnn3d} and {@code edsr3d} ({@link mrisr.sr.nets.NetworkMethod}).
+ * The package also holds the networks other methods train or load themselves:
+ * {@link mrisr.sr.nets.DnCnn} (the plug-and-play denoiser), {@link mrisr.sr.nets.SmoreNet} and
+ * {@link mrisr.sr.nets.ZssrNet} (self-supervised SMORE and ZSSR).
  *
  * <h2>What the networks compute</h2>
  * Every network predicts a residual over the cubic B-spline interpolation {@code U} of the input
