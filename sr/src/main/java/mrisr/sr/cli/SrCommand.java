@@ -116,7 +116,8 @@ public final class SrCommand implements Callable<Integer> {
     boolean kspace;
 
     @Option(names = "--lambda", paramLabel = "L",
-            description = "Regularisation weight of a model-based method, >= 0 (default: the method's; tikhonov 0.1, tv 0.01).")
+            description = "Regularisation weight of a model-based method, >= 0, > 0 for pnp-hqs, pnp-admm and red (default: the "
+                    + "method's; tikhonov 0.1, tv 0.01). For unfolded, --lambda and --iters set the fixed TV prior, not a shipped model.")
     Double lambda;
 
     @Option(names = "--iters", paramLabel = "N", description = "Iteration cap of a model-based method, >= 1 (default: the method's).")
