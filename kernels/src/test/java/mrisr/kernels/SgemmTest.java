@@ -89,7 +89,7 @@ class SgemmTest {
         Random rnd = new Random(2024);
         float[] alphas = {1f, -0.5f, 2f}, betas = {0f, 1f, -0.75f};
         for (int trial = 0; trial < 25; trial++) {
-            int m = 1 + rnd.nextInt(140), n = 1 + rnd.nextInt(300), k = 1 + rnd.nextInt(600);
+            int m = 1 + rnd.nextInt(130), n = 1 + rnd.nextInt(270), k = 1 + rnd.nextInt(520);
             int batch = 1 + rnd.nextInt(3);
             float beta = betas[rnd.nextInt(betas.length)];
             check(rnd, batch, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k, alphas[rnd.nextInt(alphas.length)], beta,
