@@ -75,7 +75,7 @@ class SgemmTest {
     /** Sizes one below, at and one above the blocking edges: MR (6, 12), NR (2 vectors), KC, MC, NG. */
     @ParameterizedTest
     @CsvSource({
-        "5,31,255", "6,32,256", "7,33,257", "11,1,1", "12,16,2", "13,17,3", "18,63,17", "119,255,511",
+        "5,31,255", "6,32,256", "7,33,257", "11,1,1", "12,16,2", "13,17,3", "18,63,17", "119,255,511", "3,40,1100",
         "120,256,512", "121,257,513", "241,34,40", "25,511,9"})
     void matchesScalarTwinAcrossBlockingEdges(int m, int n, int k) {
         Random rnd = new Random(31L * m + 7L * n + k);
