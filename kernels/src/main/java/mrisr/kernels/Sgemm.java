@@ -220,8 +220,8 @@ public final class Sgemm {
         }
         for (int r = 0; r < mr; r++, co += ldc) {
             for (int q = 0; q < nr; q++) {
-                float prev = beta == 0f ? 0f : beta * c[co + q];
-                c[co + q] = prev + alpha * tile[r * NR + q];
+                float v = alpha * tile[r * NR + q];
+                c[co + q] = beta == 0f ? v : Math.fma(beta, c[co + q], v); // rounds as the vector path does
             }
         }
     }
