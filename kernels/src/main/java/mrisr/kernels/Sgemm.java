@@ -63,6 +63,13 @@ public final class Sgemm {
     static final int KR = 16;
     /** Target size, in floats, of the packed operands of one chunk of a batched call. */
     static final int PACK_LIMIT = 1 << 21;
+    /**
+     * Most rows of one matrix packed at once (68 tasks tall): with {@code KC}-float panel rows this bounds
+     * the packed A of a tall operand to 16 MiB, whatever its K.
+     */
+    static final int ROWS_PER_PASS = 68 * MC;
+    /** Most columns of one matrix packed at once (32 tasks wide): bounds the packed B of a wide operand to 16 MiB. */
+    static final int COLS_PER_PASS = 32 * NG;
 
     /** Each calling thread's packed panels, reused across calls (every use overwrites what it reads). */
     private static final ThreadLocal<float[][]> WORKSPACE = new ThreadLocal<>();
@@ -85,13 +92,31 @@ public final class Sgemm {
             }
             return;
         }
-        Job job = new Job(transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, beta, c, cOff,
-                ldc, strideC);
-        int chunk = (int) Math.max(1, Math.min(batch, PACK_LIMIT / ((long) job.aSize + job.bSize)));
-        float[][] ws = workspace(Math.multiplyExact(chunk, job.aSize), Math.multiplyExact(chunk, job.bSize));
+        Job job = new Job(transA, transB, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, beta, c, cOff, ldc,
+                strideC);
+        int rows = Math.min(m, ROWS_PER_PASS), cols = Math.min(n, COLS_PER_PASS);
+        int aSize = packedA(rows), bSize = packedB(cols, k);
+        // Whole matrices: as many per pass as fit PACK_LIMIT. A tall or wide one: one block of it per pass.
+        int chunk = rows < m || cols < n ? 1 : (int) Math.max(1, Math.min(batch, PACK_LIMIT / ((long) aSize + bSize)));
+        float[][] ws = workspace(Math.multiplyExact(chunk, aSize), Math.multiplyExact(chunk, bSize));
         for (int first = 0; first < batch; first += chunk) {
-            job.run(first, Math.min(chunk, batch - first), ws[0], ws[1]);
+            for (int i0 = 0; i0 < m; i0 += rows) {
+                for (int j0 = 0; j0 < n; j0 += cols) {
+                    job.run(new Pass(first, Math.min(chunk, batch - first), i0, Math.min(m, i0 + rows), j0,
+                            Math.min(n, j0 + cols), aSize, bSize), ws[0], ws[1]);
+                }
+            }
         }
+    }
+
+    /** Floats of the packed A panels for {@code rows} rows: {@code [panel][MR][KC]}. */
+    private static int packedA(int rows) {
+        return Math.multiplyExact(Math.ceilDiv(rows, MR), MR * KC);
+    }
+
+    /** Floats of the packed B slivers for {@code cols} columns: {@code [sliver][kc][NR]}, {@code kc ≤ KC}. */
+    private static int packedB(int cols, int k) {
+        return Math.multiplyExact(Math.ceilDiv(cols, NR), NR * Math.min(KC, k));
     }
 
     private static float[][] workspace(int aFloats, int bFloats) {
@@ -104,23 +129,33 @@ public final class Sgemm {
         return ws;
     }
 
-    /** One call's operands and blocking. */
+    /**
+     * What one pass packs and computes: rows {@code [i0, i1)} × columns {@code [j0, j1)} of matrices
+     * {@code [first, first + count)}; each matrix's packed A takes {@code aSize} floats and its packed B
+     * {@code bSize}.
+     */
+    private record Pass(int first, int count, int i0, int i1, int j0, int j1, int aSize, int bSize) {
+        int aPanels() {
+            return Math.ceilDiv(i1 - i0, MR);
+        }
+
+        int bSlivers() {
+            return Math.ceilDiv(j1 - j0, NR);
+        }
+    }
+
+    /** One call's operands. */
     private static final class Job {
         final boolean transA, transB;
-        final int m, n, k;
+        final int k;
         final float alpha, beta;
         final float[] a, b, c;
         final int aOff, lda, strideA, bOff, ldb, strideB, cOff, ldc, strideC;
-        final int mPanels, nPanels, mBlocks, nGroups;
-        /** Packed floats per matrix: A panels {@code [panel][MR][KC]}, B slivers {@code [sliver][kc][NR]}. */
-        final int aSize, bSize;
 
-        Job(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda, int strideA,
-                float[] b, int bOff, int ldb, int strideB, float beta, float[] c, int cOff, int ldc, int strideC) {
+        Job(boolean transA, boolean transB, int k, float alpha, float[] a, int aOff, int lda, int strideA, float[] b,
+                int bOff, int ldb, int strideB, float beta, float[] c, int cOff, int ldc, int strideC) {
             this.transA = transA;
             this.transB = transB;
-            this.m = m;
-            this.n = n;
             this.k = k;
             this.alpha = alpha;
             this.beta = beta;
@@ -136,64 +171,63 @@ public final class Sgemm {
             this.cOff = cOff;
             this.ldc = ldc;
             this.strideC = strideC;
-            mPanels = Math.ceilDiv(m, MR);
-            nPanels = Math.ceilDiv(n, NR);
-            mBlocks = Math.ceilDiv(m, MC);
-            nGroups = Math.ceilDiv(n, NG);
-            aSize = Math.multiplyExact(mPanels, MR * KC);
-            bSize = Math.multiplyExact(nPanels, NR * Math.min(KC, k));
         }
 
-        /** Matrices {@code [first, first + count)}: for each K block, pack, then compute. */
-        void run(int first, int count, float[] ap, float[] bp) {
-            int tasksPer = mBlocks * nGroups, tasks = count * tasksPer;
+        /** One pass: for each K block, pack its A panels and B slivers, then compute its tasks. */
+        void run(Pass p, float[] ap, float[] bp) {
+            int aPanels = p.aPanels(), bSlivers = p.bSlivers();
+            int mBlocks = Math.ceilDiv(p.i1 - p.i0, MC), nGroups = Math.ceilDiv(p.j1 - p.j0, NG);
+            int tasksPer = mBlocks * nGroups, tasks = p.count * tasksPer;
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0), pc = p0;
-                int bUnits = transB ? nPanels : Math.ceilDiv(kc, KR), unitsPer = mPanels + bUnits, units = count * unitsPer;
-                long unitCost = ((long) mPanels * MR + (long) nPanels * NR) * kc / unitsPer;
+                int bUnits = transB ? bSlivers : Math.ceilDiv(kc, KR), unitsPer = aPanels + bUnits, units = p.count * unitsPer;
+                long unitCost = ((long) aPanels * MR + (long) bSlivers * NR) * kc / unitsPer;
                 Parallel.forRange(units, Parallel.grain(units, unitCost), (lo, hi) -> {
                     for (int u = lo; u < hi; u++) {
                         int t = u / unitsPer;
-                        pack(first + t, u % unitsPer, pc, kc, ap, t * aSize, bp, t * bSize);
+                        pack(p, t, u % unitsPer, pc, kc, ap, t * p.aSize, bp, t * p.bSize);
                     }
                 });
                 float betaNow = p0 == 0 ? beta : 1f;
-                Parallel.forRange(tasks, Parallel.grain(tasks, (long) Math.min(m, MC) * Math.min(n, NG) * kc), (lo, hi) -> {
+                long taskCost = (long) Math.min(p.i1 - p.i0, MC) * Math.min(p.j1 - p.j0, NG) * kc;
+                Parallel.forRange(tasks, Parallel.grain(tasks, taskCost), (lo, hi) -> {
                     float[] tile = new float[MR * NR];
                     for (int u = lo; u < hi; u++) {
                         int t = u / tasksPer, r = u % tasksPer;
-                        compute(first + t, (r / nGroups) * MC, (r % nGroups) * NG, kc, betaNow, ap, t * aSize, bp, t * bSize,
-                                tile);
+                        compute(p, t, p.i0 + (r / nGroups) * MC, p.j0 + (r % nGroups) * NG, kc, betaNow, ap,
+                                t * p.aSize, bp, t * p.bSize, tile);
                     }
                 });
             }
         }
 
-        /** Packing unit {@code q} of matrix {@code t}: an A panel, then B slivers (transposed B) or rows. */
-        private void pack(int t, int q, int p0, int kc, float[] ap, int aBase, float[] bp, int bBase) {
-            if (q < mPanels) {
-                packA(a, aOff + t * strideA, lda, transA, m, q * MR, p0, kc, ap, aBase + q * MR * KC);
+        /** Packing unit {@code q} of the pass's matrix {@code t}: an A panel, then B slivers (transposed B) or rows. */
+        private void pack(Pass p, int t, int q, int p0, int kc, float[] ap, int aBase, float[] bp, int bBase) {
+            int matrix = p.first + t, aPanels = p.aPanels();
+            if (q < aPanels) {
+                packA(a, aOff + matrix * strideA, lda, transA, p.i0 + q * MR, p.i1, p0, kc, ap, aBase + q * MR * KC);
             } else if (transB) {
-                int s = q - mPanels;
-                packBTransposed(b, bOff + t * strideB, ldb, n, s * NR, p0, kc, bp, bBase + s * NR * kc);
+                int s = q - aPanels;
+                packBTransposed(b, bOff + matrix * strideB, ldb, p.j0 + s * NR, p.j1, p0, kc, bp, bBase + s * NR * kc);
             } else {
-                packBRows(b, bOff + t * strideB, ldb, n, p0, kc, (q - mPanels) * KR, bp, bBase);
+                packBRows(b, bOff + matrix * strideB, ldb, p.j0, p.j1, p0, kc, (q - aPanels) * KR, bp, bBase);
             }
         }
 
-        /** The task at rows {@code i0}, columns {@code j0} of matrix {@code t}, for one K block. */
-        private void compute(int t, int i0, int j0, int kc, float betaNow, float[] ap, int aBase, float[] bp, int bBase,
-                float[] tile) {
-            int i1 = Math.min(m, i0 + MC), j1 = Math.min(n, j0 + NG), cBase = cOff + t * strideC;
+        /** The task at rows {@code i0}, columns {@code j0} of the pass's matrix {@code t}, for one K block. */
+        private void compute(Pass p, int t, int i0, int j0, int kc, float betaNow, float[] ap, int aBase, float[] bp,
+                int bBase, float[] tile) {
+            int i1 = Math.min(p.i1, i0 + MC), j1 = Math.min(p.j1, j0 + NG), cBase = cOff + (p.first + t) * strideC;
             for (int i = i0; i < i1; i += MR) {
-                int mr = Math.min(MR, m - i), ao = aBase + i * KC;
+                int mr = Math.min(MR, p.i1 - i), ao = aBase + (i - p.i0) * KC;
                 for (int j = j0; j < j1; j += NR) {
+                    int bo = bBase + (j - p.j0) * kc;
                     if (MR == 12 && mr > MR_SMALL) {
-                        kernel12(kc, ap, ao, bp, bBase + j * kc, tile);
+                        kernel12(kc, ap, ao, bp, bo, tile);
                     } else {
-                        kernel6(kc, ap, ao, bp, bBase + j * kc, tile);
+                        kernel6(kc, ap, ao, bp, bo, tile);
                     }
-                    update(tile, mr, Math.min(NR, n - j), c, cBase + i * ldc + j, ldc, alpha, betaNow);
+                    update(tile, mr, Math.min(NR, p.j1 - j), c, cBase + i * ldc + j, ldc, alpha, betaNow);
                 }
             }
         }
@@ -228,10 +262,10 @@ public final class Sgemm {
 
     /**
      * Packs rows {@code [i0, i0 + MR)} × columns {@code [p0, p0 + kc)} of op(A) as an {@code [MR][KC]}
-     * panel at {@code o}; rows past {@code m} are zero.
+     * panel at {@code o}; rows from {@code i1} on are zero.
      */
-    static void packA(float[] a, int aOff, int lda, boolean transA, int m, int i0, int p0, int kc, float[] dst, int o) {
-        int mr = Math.min(MR, m - i0);
+    static void packA(float[] a, int aOff, int lda, boolean transA, int i0, int i1, int p0, int kc, float[] dst, int o) {
+        int mr = Math.min(MR, i1 - i0);
         if (transA) {
             for (int kk = 0; kk < kc; kk++) {
                 int src = aOff + (p0 + kk) * lda + i0;
@@ -244,30 +278,31 @@ public final class Sgemm {
     }
 
     /**
-     * Packs rows {@code [kk0, kk0 + KR)} of the K block {@code [p0, p0 + kc)} of a non-transposed B
-     * into every sliver {@code [kc][NR]} at {@code o}: each source row is read once, front to back.
+     * Packs rows {@code [kk0, kk0 + KR)} of the K block {@code [p0, p0 + kc)} of a non-transposed B,
+     * columns {@code [j0, j1)}, into the slivers {@code [kc][NR]} from {@code o} on (columns past
+     * {@code j1} zero): each source row is read once, front to back.
      */
-    static void packBRows(float[] b, int bOff, int ldb, int n, int p0, int kc, int kk0, float[] dst, int o) {
-        int kk1 = Math.min(kc, kk0 + KR), full = n / NR * NR;
+    static void packBRows(float[] b, int bOff, int ldb, int j0, int j1, int p0, int kc, int kk0, float[] dst, int o) {
+        int kk1 = Math.min(kc, kk0 + KR), full = j0 + (j1 - j0) / NR * NR;
         for (int kk = kk0; kk < kk1; kk++) {
             int src = bOff + (p0 + kk) * ldb, d = o + kk * NR;
-            for (int j = 0; j < full; j += NR, d += NR * kc) {
+            for (int j = j0; j < full; j += NR, d += NR * kc) {
                 FloatVector.fromArray(S, b, src + j).intoArray(dst, d);
                 FloatVector.fromArray(S, b, src + j + L).intoArray(dst, d + L);
             }
-            if (full < n) {
-                System.arraycopy(b, src + full, dst, d, n - full);
-                Arrays.fill(dst, d + n - full, d + NR, 0f);
+            if (full < j1) {
+                System.arraycopy(b, src + full, dst, d, j1 - full);
+                Arrays.fill(dst, d + j1 - full, d + NR, 0f);
             }
         }
     }
 
     /**
      * Packs columns {@code [j0, j0 + NR)} × rows {@code [p0, p0 + kc)} of op(B) = Bᵀ as a {@code [kc][NR]}
-     * sliver at {@code o}; columns past {@code n} are zero.
+     * sliver at {@code o}; columns from {@code j1} on are zero.
      */
-    static void packBTransposed(float[] b, int bOff, int ldb, int n, int j0, int p0, int kc, float[] dst, int o) {
-        int nr = Math.min(NR, n - j0);
+    static void packBTransposed(float[] b, int bOff, int ldb, int j0, int j1, int p0, int kc, float[] dst, int o) {
+        int nr = Math.min(NR, j1 - j0);
         for (int q = 0; q < nr; q++) {
             int src = bOff + (j0 + q) * ldb + p0;
             for (int kk = 0; kk < kc; kk++) dst[o + kk * NR + q] = b[src + kk];

@@ -117,6 +117,14 @@ class SgemmTest {
         check(new Random(77), batch, false, true, m, n, k, 1f, 0f, false);
     }
 
+    /** Operands taller or wider than one pass are packed and computed a block of rows (columns) at a time. */
+    @Test
+    void tallAndWideOperandsSpanSeveralPasses() {
+        Random rnd = new Random(21);
+        check(rnd, 1, true, false, Sgemm.ROWS_PER_PASS + 13, 37, 520, 1f, 0.5f, false);
+        check(rnd, 2, false, true, 7, Sgemm.COLS_PER_PASS + 45, 33, -1f, 0f, true);
+    }
+
     /** A stride of 0 reuses one operand for every matrix of the batch. */
     @Test
     void zeroBatchStrideBroadcastsAnOperand() {
