@@ -11,10 +11,10 @@ import mrisr.kernels.reference.Gemm;
  *
  * <p>The classic packed-panel scheme (Goto, BLIS). K is cut into blocks of {@link #KC}; for each block
  * <ol>
- *   <li>a parallel pass packs op(A) into row panels of {@link #MR} rows, each row {@code KC} floats apart
+ *   <li>one parallel loop packs op(A) into row panels of {@link #MR} rows, each row {@code KC} floats apart
  *       (non-transposed A is then a plain row copy), and op(B) into column slivers {@code [kk][NR]} of
  *       {@link #NR} = 2 vectors;</li>
- *   <li>a parallel pass computes tasks of {@link #MC} rows × {@link #NG} columns of C. A task walks its
+ *   <li>a second parallel loop computes tasks of {@link #MC} rows × {@link #NG} columns of C. A task walks its
  *       row panels (one panel, {@code MR × KC}, stays in L1) and, for each, the task's slivers of B
  *       ({@code KC × NG}, in L2); the micro-kernel broadcasts one A value and FMAs it into two whole
  *       vectors of each of its MR rows: {@code MR × 2} accumulators in registers.</li>
@@ -23,8 +23,13 @@ import mrisr.kernels.reference.Gemm;
  * within a K block, K blocks in turn), so results are bit-identical for any thread count. Edge tiles
  * are packed with zeros and the valid part of the tile is copied out: no masked loads in the hot loop.
  *
- * <p>Packed operands live in a per-thread workspace reused across calls; batched calls are packed a
- * chunk of matrices at a time so that the workspace stays near {@link #PACK_LIMIT} floats.
+ * <p>Packed operands live in a per-thread workspace reused across calls. A pass packs and computes
+ * several whole matrices of a batch (up to about {@link #PACK_LIMIT} packed floats), or one block of
+ * at most {@link #ROWS_PER_PASS} rows × {@link #COLS_PER_PASS} columns of a tall or wide matrix, so the
+ * workspace stays bounded (about 32 MiB at most) for any m, n, k.
+ *
+ * <p>Measured on a 2-core Zen 5 (AVX-512, one thread, GFLOP per CPU-second): 1024³ and 2048³ about
+ * 210–235, the micro-kernel alone (in L1) 255–265, an FMA-only loop 267.
  *
  * <p>The scalar twin is {@link Gemm#sgemm}; they agree to float rounding (the twin accumulates in
  * double). {@code -Dmrisr.kernels=scalar} routes every call to the twin.
