@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
                 + "machine's measured FMA peak and, when python3-torch and python3-numpy are installed, the time "
                 + "PyTorch takes for the same shapes.",
             "Takes a few minutes; rows slower than 30 s per run are run once."},
-        footer = {"", "Examples:", "  mrisr bench kernels", "  mrisr --threads 1 bench kernels --json kernels-1t.json --no-peer"})
+        footer = {"", "Examples:", "  mrisr bench kernels", "  mrisr --threads 1 bench kernels --json kernels-1t.json --no-peer",
+            "  mrisr bench kernels --only sgemm,conv3d-32x32"})
 public final class KernelsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,6 +44,11 @@ public final class KernelsCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N",
             description = "Timed runs per row after warm-up (default: as many as fit in about 6 s, 1 to 10).")
     Integer repeat;
+
+    @Option(names = "--only", paramLabel = "PREFIX", split = ",",
+            description = "Run only the rows whose id starts with PREFIX (comma-separated or repeated for several), "
+                    + "e.g. --only sgemm.")
+    List<String> only;
 
     @Option(names = "--no-peer", description = "Do not time the PyTorch peer.")
     boolean noPeer;
@@ -67,7 +73,7 @@ public final class KernelsCommand implements Callable<Integer> {
         Harness.Policy policy = smoke ? Harness.Policy.smoke() : Harness.Policy.defaults(repeat == null ? 0 : repeat);
         KernelSuite.Scale scale = smoke ? KernelSuite.Scale.SMOKE : KernelSuite.Scale.FULL;
         PrintWriter err = spec.commandLine().getErr();
-        KernelReport report = run(KernelSuite.cases(scale), policy, smoke, noPeer ? null : python, err);
+        KernelReport report = run(selected(KernelSuite.cases(scale)), policy, smoke, noPeer ? null : python, err);
         spec.commandLine().getOut().print(report.table());
         spec.commandLine().getOut().flush();
         if (json != null) {
@@ -75,6 +81,18 @@ public final class KernelsCommand implements Callable<Integer> {
             err.println("wrote " + json);
         }
         return 0;
+    }
+
+    /** The rows that {@code --only} keeps (all rows without it); a prefix that matches no row is a usage error. */
+    private List<KernelCase> selected(List<KernelCase> cases) {
+        if (only == null) return cases;
+        for (String prefix : only) {
+            if (cases.stream().noneMatch(c -> c.id().startsWith(prefix))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--only: no row id starts with '" + prefix
+                        + "'; ids: " + String.join(", ", cases.stream().map(KernelCase::id).toList()));
+            }
+        }
+        return cases.stream().filter(c -> only.stream().anyMatch(c.id()::startsWith)).toList();
     }
 
     /**

@@ -62,6 +62,20 @@ class BenchCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void onlyKeepsTheRowsWithTheGivenPrefixes(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("sgemm.json");
+        Result r = cli("--threads", "1", "bench", "kernels", "--smoke", "--no-peer", "--only", "sgemm,fft", "--json",
+                json.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| sgemm-1024 ").contains("| sgemm-2048 ").contains("| fft3d-128-c64 ")
+                .doesNotContain("| conv3d-").doesNotContain("| srnet-train-step ");
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(Files.readString(json)))
+                .get("rows");
+        assertThat(rows).extracting(m -> m.get("id")).containsExactly("sgemm-1024", "sgemm-2048", "fft3d-128-c64");
+    }
+
+    @Test
     void aMissingPeerIsOneLineAndTheRunGoesOn() {
         Result r = cli("--threads", "1", "bench", "kernels", "--smoke", "--python", "/nonexistent/python3");
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -77,5 +91,8 @@ class BenchCommandTest {
         Result json = cli("bench", "kernels", "--smoke", "--json", dir.resolve("missing/k.json").toString());
         assertThat(json.exitCode()).isEqualTo(2);
         assertThat(json.err()).contains("--json: directory").contains("does not exist");
+        Result only = cli("bench", "kernels", "--smoke", "--only", "sgem,gemm");
+        assertThat(only.exitCode()).isEqualTo(2);
+        assertThat(only.err()).contains("--only: no row id starts with 'gemm'").contains("sgemm-1024");
     }
 }
