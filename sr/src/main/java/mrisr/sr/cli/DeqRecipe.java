@@ -1,0 +1,157 @@
+package mrisr.sr.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import mrisr.engine.Rng;
+import mrisr.engine.Tensor;
+import mrisr.nn.Module;
+import mrisr.nn.deq.DeepEquilibrium;
+import mrisr.nn.deq.Equilibrium;
+import mrisr.nn.deq.FixedPointResult;
+import mrisr.nn.train.Validation;
+import mrisr.sr.methods.deq.DeqMethod;
+import mrisr.sr.methods.deq.DeqNetwork;
+import mrisr.sr.methods.deq.DeqPrior;
+import mrisr.sr.nets.SrValidation;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mrisr train --method deq}: the prior {@code R_θ} of deep-equilibrium super-resolution,
+ * trained end to end through the fixed point {@code x* = R_θ(x* + γHᵀ(y − Hx*))} ({@link DeqNetwork}:
+ * Anderson acceleration forward, implicit differentiation backward, or the Jacobian-free
+ * approximation with {@code --gradient jacobian-free}) on patches {@code y = H x + noise} degraded
+ * alone (see {@link PhysicsRecipe}). The prior starts as the default smoothing prior of
+ * {@link DeqMethod} ({@link DeqPrior#trainable}); the model loads with {@link DeqPrior#load} and runs
+ * with {@code mrisr sr --method deq --model FILE}.
+ *
+ * <p>Validation solves the held-out patches as {@code mrisr sr} does (Anderson, tolerance
+ * {@value DeqMethod#TOLERANCE}, at most {@value DeqMethod#MAX_ITERATIONS} iterations) with the
+ * trained prior, and the final report says how well those solves converged.
+ */
+final class DeqRecipe extends PhysicsRecipe {
+    /** The options only this method takes (besides the acquisition's). */
+    static final List<String> OPTIONS = List.of("--gradient");
+    /** Default hidden channels of the prior. */
+    static final int DEFAULT_HIDDEN = 8;
+
+    /** The method's own command-line options; a picocli mixin of {@link TrainCommand}. */
+    static final class Options {
+        @Option(names = "--gradient", paramLabel = "implicit|jacobian-free",
+                description = "deq: gradient through the fixed point: exact implicit differentiation (default) or the cheaper "
+                        + "Jacobian-free approximation.")
+        String gradient;
+    }
+
+    private final Options given;
+    private final Integer features;
+    private int hidden;
+    private DeepEquilibrium.Gradient gradient;
+    private DeqPrior prior;
+    private DeqNetwork network, inference;
+    private final Tracking tracking = new Tracking();
+    private long unconverged;
+
+    /** @param features the {@code --features} given (hidden channels of the prior), or null */
+    DeqRecipe(DegradationOptions acquisition, Options given, Integer features) {
+        super(acquisition);
+        this.given = given;
+        this.features = features;
+    }
+
+    @Override
+    public Defaults defaults() {
+        return new Defaults(300, 32, 2, 1e-3, "mse");
+    }
+
+    @Override
+    void configureModel(TrainOptions o) {
+        hidden = o.integer("--features", features, DEFAULT_HIDDEN, 2, DeqPrior.MAX_HIDDEN);
+        String g = o.choice("--gradient", given.gradient, "implicit", "implicit", "jacobian-free");
+        gradient = g.equals("implicit") ? DeepEquilibrium.Gradient.IMPLICIT : DeepEquilibrium.Gradient.JACOBIAN_FREE;
+    }
+
+    @Override
+    void buildModel(double[] hrSpacing, long seed, Consumer<String> progress) {
+        int[] f = degradation.factors();
+        prior = DeqPrior.trainable(hidden, new double[] {f[0], f[1], f[2]}, DeqMethod.DEFAULT_STRENGTH, new Rng(seed));
+        network = new DeqNetwork(prior, degradation.noiseFree(), hrSpacing,
+                new DeepEquilibrium(DeqMethod.defaultSolver(), DeqMethod.defaultSolver(), gradient, line -> unconverged++));
+        inference = new DeqNetwork(prior, degradation.noiseFree(), hrSpacing,
+                new DeepEquilibrium(DeqMethod.defaultSolver(), DeqMethod.defaultSolver(), DeepEquilibrium.Gradient.IMPLICIT, line -> { }));
+    }
+
+    @Override
+    public Module module() {
+        return network;
+    }
+
+    /** {@inheritDoc} Solves with the inference solver, sharing the trained prior, and keeps the solver reports. */
+    @Override
+    public Validation validation() {
+        SrValidation heldOut = heldOut();
+        return Validation.of(heldOut.metric(), m -> {
+            tracking.results.clear();
+            return heldOut.evaluate(tracking);
+        });
+    }
+
+    @Override
+    public Map<String, String> modelMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("method", DeqPrior.METHOD);
+        m.put("hidden", Integer.toString(hidden));
+        m.putAll(degradation.metadata());
+        return m;
+    }
+
+    @Override
+    public String title() {
+        return String.format(Locale.ROOT, "deq (prior of %d hidden channels, %s gradient)", hidden,
+                gradient == DeepEquilibrium.Gradient.IMPLICIT ? "implicit" : "Jacobian-free");
+    }
+
+    @Override
+    public List<String> describe() {
+        return List.of(title() + ", " + network.trainableParameterCount() + " parameters; solver " + DeqMethod.defaultSolver().describe(),
+                patchLine());
+    }
+
+    @Override
+    public String report() {
+        if (tracking.results.isEmpty()) validation().evaluate(network);
+        int converged = 0, most = 0;
+        double worst = 0;
+        for (FixedPointResult r : tracking.results) {
+            if (r.converged()) converged++;
+            most = Math.max(most, r.iterations());
+            worst = Math.max(worst, r.residual());
+        }
+        return String.format(Locale.ROOT, "fixed points of the %d validation patches: %d converged, at most %d iterations, "
+                + "relative residual <= %.2g; %d training solves did not converge", tracking.results.size(), converged, most, worst, unconverged);
+    }
+
+    @Override
+    public void save(Path file, Map<String, String> notes) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>(degradation.metadata());
+        meta.putAll(notes);
+        prior.save(file, meta);
+    }
+
+    /** The inference network, keeping the forward solver report of every patch it solves. */
+    private final class Tracking extends Module {
+        final List<FixedPointResult> results = new ArrayList<>();
+
+        @Override
+        public Tensor forward(Tensor lr) {
+            Tensor x = inference.forward(lr);
+            for (Equilibrium e : inference.lastEquilibria()) results.add(e.forward());
+            return x;
+        }
+    }
+}
