@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import mrisr.engine.Rng;
 import mrisr.engine.Tensor;
 import mrisr.nn.Module;
+import mrisr.nn.loss.Loss;
 import mrisr.nn.deq.DeepEquilibrium;
 import mrisr.nn.deq.Equilibrium;
 import mrisr.nn.deq.FixedPointResult;
@@ -36,9 +37,15 @@ import picocli.CommandLine.Option;
  */
 final class DeqRecipe extends PhysicsRecipe {
     /** The options only this method takes (besides the acquisition's). */
-    static final List<String> OPTIONS = List.of("--gradient");
+    static final List<String> OPTIONS = List.of("--gradient", "--contraction");
     /** Default hidden channels of the prior. */
     static final int DEFAULT_HIDDEN = 8;
+    /** Default largest gain of the fixed-point map before the penalty acts. */
+    static final double DEFAULT_CONTRACTION = 0.9;
+    /** Weight of the contraction penalty. */
+    static final double PENALTY_WEIGHT = 1;
+    /** Power iterations of the gain estimate. */
+    static final int GAIN_ITERATIONS = 8;
 
     /** The method's own command-line options; a picocli mixin of {@link TrainCommand}. */
     static final class Options {
@@ -46,16 +53,22 @@ final class DeqRecipe extends PhysicsRecipe {
                 description = "deq: gradient through the fixed point: exact implicit differentiation (default) or the cheaper "
                         + "Jacobian-free approximation.")
         String gradient;
+
+        @Option(names = "--contraction", paramLabel = "RHO",
+                description = "deq: penalise gains of the fixed-point map above RHO at the training fixed points, "
+                        + "keeping the trained prior contractive so the iteration converges (default: 0.9).")
+        Double contraction;
     }
 
     private final Options given;
     private final Integer features;
     private int hidden;
     private DeepEquilibrium.Gradient gradient;
+    private double contraction;
     private DeqPrior prior;
     private DeqNetwork network, inference;
     private final Tracking tracking = new Tracking();
-    private long unconverged;
+    private long forwardFailures, backwardFailures;
 
     /** @param features the {@code --features} given (hidden channels of the prior), or null */
     DeqRecipe(DegradationOptions acquisition, Options given, Integer features) {
@@ -74,6 +87,7 @@ final class DeqRecipe extends PhysicsRecipe {
         hidden = o.integer("--features", features, DEFAULT_HIDDEN, 2, DeqPrior.MAX_HIDDEN);
         String g = o.choice("--gradient", given.gradient, "implicit", "implicit", "jacobian-free");
         gradient = g.equals("implicit") ? DeepEquilibrium.Gradient.IMPLICIT : DeepEquilibrium.Gradient.JACOBIAN_FREE;
+        contraction = o.positive("--contraction", given.contraction, DEFAULT_CONTRACTION);
     }
 
     @Override
@@ -81,14 +95,35 @@ final class DeqRecipe extends PhysicsRecipe {
         int[] f = degradation.factors();
         prior = DeqPrior.trainable(hidden, new double[] {f[0], f[1], f[2]}, DeqMethod.DEFAULT_STRENGTH, new Rng(seed));
         network = new DeqNetwork(prior, degradation.noiseFree(), hrSpacing,
-                new DeepEquilibrium(DeqMethod.defaultSolver(), DeqMethod.defaultSolver(), gradient, line -> unconverged++));
+                new DeepEquilibrium(DeqMethod.defaultSolver(), DeqMethod.defaultSolver(), gradient, this::countFailure));
         inference = new DeqNetwork(prior, degradation.noiseFree(), hrSpacing,
                 new DeepEquilibrium(DeqMethod.defaultSolver(), DeqMethod.defaultSolver(), DeepEquilibrium.Gradient.IMPLICIT, line -> { }));
+    }
+
+    /** Counts a solver warning of the training layer ({@code deq forward: …} or {@code deq backward: …}). */
+    private void countFailure(String warning) {
+        if (warning.startsWith("deq backward")) {
+            backwardFailures++;
+        } else {
+            forwardFailures++;
+        }
     }
 
     @Override
     public Module module() {
         return network;
+    }
+
+    /**
+     * {@inheritDoc} Plus {@code w·mean(max(0, g − ρ)²)} over the batch, {@code g} the gain of the map at
+     * each training fixed point ({@link DeqNetwork#gain}), ρ = {@code --contraction}.
+     */
+    @Override
+    public Loss loss(Loss chosen) {
+        return (prediction, target) -> {
+            Tensor excess = network.gain(GAIN_ITERATIONS).sub(contraction).relu();
+            return chosen.compute(prediction, target).add(excess.pow(2).mean().mul(PENALTY_WEIGHT));
+        };
     }
 
     /** {@inheritDoc} Solves with the inference solver, sharing the trained prior, and keeps the solver reports. */
@@ -97,6 +132,7 @@ final class DeqRecipe extends PhysicsRecipe {
         SrValidation heldOut = heldOut();
         return Validation.of(heldOut.metric(), m -> {
             tracking.results.clear();
+            tracking.largestGain = 0;
             return heldOut.evaluate(tracking);
         });
     }
@@ -133,7 +169,8 @@ final class DeqRecipe extends PhysicsRecipe {
             worst = Math.max(worst, r.residual());
         }
         return String.format(Locale.ROOT, "fixed points of the %d validation patches: %d converged, at most %d iterations, "
-                + "relative residual <= %.2g; %d training solves did not converge", tracking.results.size(), converged, most, worst, unconverged);
+                + "relative residual <= %.2g, gain of the map <= %.3f; training solves that did not converge: %d forward, %d backward",
+                tracking.results.size(), converged, most, worst, tracking.largestGain, forwardFailures, backwardFailures);
     }
 
     @Override
@@ -146,11 +183,13 @@ final class DeqRecipe extends PhysicsRecipe {
     /** The inference network, keeping the forward solver report of every patch it solves. */
     private final class Tracking extends Module {
         final List<FixedPointResult> results = new ArrayList<>();
+        double largestGain;
 
         @Override
         public Tensor forward(Tensor lr) {
             Tensor x = inference.forward(lr);
             for (Equilibrium e : inference.lastEquilibria()) results.add(e.forward());
+            for (float g : inference.gain(GAIN_ITERATIONS).toArray()) largestGain = Math.max(largestGain, g);
             return x;
         }
     }

@@ -81,8 +81,7 @@ final class UnfoldedRecipe extends PhysicsRecipe {
 
     @Override
     public List<String> describe() {
-        return List.of(title() + ", " + bound.trainableParameterCount() + " parameters; data consistency "
-                + bound.boundTo().describe(), patchLine());
+        return List.of(title() + ", " + bound.trainableParameterCount() + " parameters; " + bound.boundTo().describe(), patchLine());
     }
 
     @Override
