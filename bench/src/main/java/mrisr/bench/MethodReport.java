@@ -18,10 +18,12 @@ import mrisr.bench.MethodSuite.Status;
  * <p>JSON layout: {@code {"suite": "methods", "command": …, "seed": …, "machine": {…},
  * "datasets": [{"name", "description"}], "degradations": {"a": …, "b": …}, "notes": [...],
  * "sections": [{"dataset", "degradation", "description", "hr_shape", "lr_shape"}], "conventions": …,
- * "total_seconds": …, "rows": [one object per method × dataset × acquisition]}}; each row has
- * {@code dataset, degradation ("a" or "b"), method, status ("ok", "skipped", "failed"), reason
- * (null when ok), psnr, ssim, hfen, dc_residual, seconds, peak_mb}, the numbers null unless the
- * status is {@code ok}. Numbers carry six significant digits.
+ * "total_seconds": …, "rows": [one object per method × dataset × acquisition]}}; "degradations"
+ * lists the acquisitions that ran. Each row has {@code dataset, degradation ("a" or "b"), method,
+ * model (the prior or model of a learned method, e.g. "bundled dncnn" or "tv fallback"; null for
+ * the others), status ("ok", "skipped", "failed"), reason (null when ok), psnr, ssim, hfen,
+ * dc_residual, seconds, peak_mb}, the numbers null unless the status is {@code ok}. Numbers carry
+ * six significant digits. The Markdown tables have the same model column ("-" for none).
  *
  * @param command      the command line as typed, starting with {@code mrisr}
  * @param seed         seed of the phantom, the noise and the methods
@@ -51,10 +53,7 @@ record MethodReport(String command, long seed, MachineInfo machine, Map<String, 
         for (Map.Entry<String, String> d : datasets.entrySet()) {
             sb.append("- dataset ").append(d.getKey()).append(": ").append(d.getValue()).append('\n');
         }
-        for (Acquisition a : Acquisition.values()) {
-            sb.append("- degradation ").append(a.id).append(": ").append(a.title).append(", ")
-                    .append(Math.round(100 * MethodSuite.NOISE)).append("% Rician noise\n");
-        }
+        for (Acquisition a : acquisitions()) sb.append("- degradation ").append(a.id).append(": ").append(title(a)).append('\n');
         for (String n : notes) sb.append("- note: ").append(n).append('\n');
         for (Section s : sections) {
             sb.append("\n## ").append(s.dataset()).append(", degradation ").append(s.acquisition().id).append(": ")
@@ -73,14 +72,25 @@ record MethodReport(String command, long seed, MachineInfo machine, Map<String, 
         return sb.toString();
     }
 
-    private static final List<String> HEADER = List.of("method", "PSNR dB", "SSIM", "HFEN", "DC", "seconds", "peak MB");
+    /** The acquisitions the sections ran, in run order. */
+    private List<Acquisition> acquisitions() {
+        return sections.stream().map(Section::acquisition).distinct().toList();
+    }
+
+    private static String title(Acquisition a) {
+        return a.title + ", " + Math.round(100 * MethodSuite.NOISE) + "% Rician noise";
+    }
+
+    private static final List<String> HEADER = List.of("method", "model", "PSNR dB", "SSIM", "HFEN", "DC", "seconds", "peak MB");
+    /** Columns before the numbers: left-aligned. */
+    private static final int TEXT_COLUMNS = 2;
 
     private static void appendTable(StringBuilder sb, List<Row> rows) {
         List<List<String>> cells = new ArrayList<>();
         for (Row r : rows) {
             if (r.status() != Status.OK) continue;
-            cells.add(List.of(r.method(), fixed(r.psnr(), 2), fixed(r.ssim(), 4), fixed(r.hfen(), 4), fixed(r.dcResidual(), 4),
-                    fixed(r.seconds(), 2), fixed(r.peakMb(), 1)));
+            cells.add(List.of(r.method(), r.model() == null ? "-" : r.model(), fixed(r.psnr(), 2), fixed(r.ssim(), 4), fixed(r.hfen(), 4),
+                    fixed(r.dcResidual(), 4), fixed(r.seconds(), 2), fixed(r.peakMb(), 1)));
         }
         if (cells.isEmpty()) {
             sb.append("(no method produced a result)\n");
@@ -92,8 +102,8 @@ record MethodReport(String command, long seed, MachineInfo machine, Map<String, 
             for (List<String> line : cells) width[c] = Math.max(width[c], line.get(c).length());
         }
         appendLine(sb, HEADER, width);
-        sb.append('|'); // Markdown alignment row: the method name left, numbers right
-        for (int c = 0; c < width.length; c++) sb.append(c == 0 ? "-".repeat(width[c] + 2) : "-".repeat(width[c] + 1) + ":").append('|');
+        sb.append('|'); // Markdown alignment row: method and model left, numbers right
+        for (int c = 0; c < width.length; c++) sb.append(c < TEXT_COLUMNS ? "-".repeat(width[c] + 2) : "-".repeat(width[c] + 1) + ":").append('|');
         sb.append('\n');
         for (List<String> line : cells) appendLine(sb, line, width);
     }
@@ -103,7 +113,7 @@ record MethodReport(String command, long seed, MachineInfo machine, Map<String, 
         for (int c = 0; c < width.length; c++) {
             String v = cells.get(c);
             String pad = " ".repeat(width[c] - v.length());
-            sb.append(' ').append(c == 0 ? v + pad : pad + v).append(" |");
+            sb.append(' ').append(c < TEXT_COLUMNS ? v + pad : pad + v).append(" |");
         }
         sb.append('\n');
     }
@@ -134,9 +144,7 @@ record MethodReport(String command, long seed, MachineInfo machine, Map<String, 
         }
         root.put("datasets", ds);
         Map<String, Object> degradations = new LinkedHashMap<>();
-        for (Acquisition a : Acquisition.values()) {
-            degradations.put(a.id, a.title + ", " + Math.round(100 * MethodSuite.NOISE) + "% Rician noise");
-        }
+        for (Acquisition a : acquisitions()) degradations.put(a.id, title(a));
         root.put("degradations", degradations);
         root.put("notes", List.copyOf(notes));
         List<Object> secs = new ArrayList<>();
@@ -163,6 +171,7 @@ record MethodReport(String command, long seed, MachineInfo machine, Map<String, 
         m.put("dataset", s.dataset());
         m.put("degradation", s.acquisition().id);
         m.put("method", r.method());
+        m.put("model", r.model());
         m.put("status", r.status().label());
         m.put("reason", r.reason());
         m.put("psnr", r.psnr());

@@ -10,6 +10,7 @@ import mrisr.sr.InputException;
 import mrisr.sr.data.Phantoms;
 import mrisr.sr.demo.Experiments;
 import mrisr.sr.io.Nifti;
+import mrisr.sr.methods.LearnedMethod;
 import mrisr.sr.methods.SrContext;
 import mrisr.sr.methods.SrMethod;
 import mrisr.sr.metrics.Hfen;
@@ -29,7 +30,9 @@ import mrisr.sr.volume.Volume;
  * low-resolution volume {@code y = H x + n} is simulated with {@link Degradation} (1 % Rician noise,
  * the run's seed), and each method gets {@code y} and an {@link SrContext} with the same factors,
  * seed and {@code Degradation}, so methods that invert the acquisition use the exact forward model.
- * A row then holds, against the cropped truth: PSNR and 3-D SSIM (data range = truth max − min),
+ * A row then holds the prior or model a learned method used ({@link LearnedMethod#prior()}: e.g.
+ * {@code "bundled dncnn"} or {@code "tv fallback"}) and, against the cropped truth: PSNR and 3-D
+ * SSIM (data range = truth max − min),
  * HFEN, the data-consistency residual {@code ‖H(x̂) − y‖/‖y‖}, the wall time of the one call to
  * {@link SrMethod#run} and its peak JVM heap ({@link HeapSampler}).
  *
@@ -77,6 +80,17 @@ final class MethodSuite {
         /** The factors along i, j, k (a copy). */
         double[] factors() {
             return factors.clone();
+        }
+
+        /**
+         * The acquisition with id {@code id} ({@code a} or {@code b}, case-insensitive).
+         *
+         * @throws InputException naming {@code option} and the ids otherwise
+         */
+        static Acquisition byId(String id, String option) {
+            for (Acquisition a : values()) if (a.id.equalsIgnoreCase(id.trim())) return a;
+            throw new InputException(option + ": unknown degradation '" + id.trim() + "', expected "
+                    + String.join(" or ", java.util.Arrays.stream(values()).map(a -> a.id).toList()));
         }
 
         /** The acquisition with 1 % Rician noise drawn from {@code seed}. */
@@ -139,6 +153,7 @@ final class MethodSuite {
      * {@link Status#OK}.
      *
      * @param method     registry name
+     * @param model      the prior or model a learned method used ({@link LearnedMethod#prior()}), else null
      * @param status     outcome
      * @param reason     why the method was skipped or failed, else null
      * @param psnr       dB
@@ -148,16 +163,16 @@ final class MethodSuite {
      * @param seconds    wall time of {@link SrMethod#run}
      * @param peakMb     peak JVM heap above the pre-run baseline, MB
      */
-    record Row(String method, Status status, String reason, double psnr, double ssim, double hfen, double dcResidual,
+    record Row(String method, String model, Status status, String reason, double psnr, double ssim, double hfen, double dcResidual,
             double seconds, double peakMb) {
 
-        static Row ok(String method, double psnr, double ssim, double hfen, double dc, double seconds, double peakMb) {
-            return new Row(method, Status.OK, null, psnr, ssim, hfen, dc, seconds, peakMb);
+        static Row ok(String method, String model, double psnr, double ssim, double hfen, double dc, double seconds, double peakMb) {
+            return new Row(method, model, Status.OK, null, psnr, ssim, hfen, dc, seconds, peakMb);
         }
 
-        static Row notRun(String method, Status status, String reason) {
+        static Row notRun(String method, String model, Status status, String reason) {
             double n = Double.NaN;
-            return new Row(method, status, reason, n, n, n, n, n, n);
+            return new Row(method, model, status, reason, n, n, n, n, n, n);
         }
     }
 
@@ -192,7 +207,7 @@ final class MethodSuite {
         SrContext base = new SrContext(a.factors(), seed).withDegradation(degradation);
         List<Row> rows = new ArrayList<>();
         for (SrMethod m : methods) {
-            say(progress, tag + ": running " + m.name());
+            say(progress, tag + ": running " + m.name() + (m instanceof LearnedMethod l ? " (" + l.prior() + ")" : ""));
             SrContext ctx = base.withProgress(line -> say(progress, tag + ": " + line));
             Row row = runOne(m, lr, ctx, scorer);
             rows.add(row);
@@ -203,6 +218,7 @@ final class MethodSuite {
 
     /** Runs and scores one method; never throws for a method's exception or error. */
     static Row runOne(SrMethod m, Volume lr, SrContext ctx, Scorer scorer) {
+        String model = m instanceof LearnedMethod l ? l.prior() : null;
         Volume sr;
         double seconds, peakMb;
         HeapSampler heap = HeapSampler.start();
@@ -211,16 +227,16 @@ final class MethodSuite {
             sr = m.run(lr, ctx);
             seconds = (System.nanoTime() - t0) / 1e9;
         } catch (InputException e) {
-            return Row.notRun(m.name(), Status.SKIPPED, message(e));
+            return Row.notRun(m.name(), model, Status.SKIPPED, message(e));
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            return Row.notRun(m.name(), Status.FAILED, e.getClass().getSimpleName() + ": " + message(e));
+            return Row.notRun(m.name(), model, Status.FAILED, e.getClass().getSimpleName() + ": " + message(e));
         } finally {
             peakMb = heap.stop();
         }
         try {
-            return scorer.score(m.name(), sr, seconds, peakMb);
+            return scorer.score(m.name(), model, sr, seconds, peakMb);
         } catch (RuntimeException e) {
-            return Row.notRun(m.name(), Status.FAILED, "cannot score the output: " + message(e));
+            return Row.notRun(m.name(), model, Status.FAILED, "cannot score the output: " + message(e));
         }
     }
 
@@ -244,7 +260,7 @@ final class MethodSuite {
             this.h = h;
         }
 
-        Row score(String method, Volume sr, double seconds, double peakMb) {
+        Row score(String method, String model, Volume sr, double seconds, double peakMb) {
             if (!Arrays.equals(sr.shape(), shape)) {
                 throw new IllegalStateException("the output grid is " + Arrays.toString(sr.shape()) + ", the truth's is "
                         + Arrays.toString(shape));
@@ -254,7 +270,7 @@ final class MethodSuite {
             double ssim = Ssim.compute(truth, values, shape, null, range);
             double hfen = Hfen.compute(truth, values, shape, null);
             double dc = Experiments.dataConsistency(h, sr.data(), measured);
-            return Row.ok(method, psnr, ssim, hfen, dc, seconds, peakMb);
+            return Row.ok(method, model, psnr, ssim, hfen, dc, seconds, peakMb);
         }
     }
 

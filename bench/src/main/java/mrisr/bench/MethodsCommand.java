@@ -17,6 +17,8 @@ import mrisr.bench.MethodSuite.Dataset;
 import mrisr.bench.MethodSuite.Section;
 import mrisr.sr.InputException;
 import mrisr.sr.io.AtomicFiles;
+import mrisr.sr.methods.BundledModels;
+import mrisr.sr.methods.LearnedMethod;
 import mrisr.sr.methods.Methods;
 import mrisr.sr.methods.SrMethod;
 import picocli.CommandLine;
@@ -25,10 +27,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mrisr bench methods}: the SR leaderboard ({@link MethodSuite}). Runs every registered
- * method (or {@code --methods}) on the brain phantom and, when Debian's {@code mricron-data} is
- * installed, on the ch2 T1 template, under the two standard acquisitions, and prints
- * {@link MethodReport#table()} to stdout; progress goes to stderr, and {@code --json} writes
- * {@link MethodReport#toJson()} atomically.
+ * method (or {@code --methods}) with its defaults on the brain phantom and, when Debian's
+ * {@code mricron-data} is installed, on the ch2 T1 template (or {@code --datasets}), under the two
+ * standard acquisitions (or {@code --degradations}), and prints {@link MethodReport#table()} to
+ * stdout; progress goes to stderr, and {@code --json} writes {@link MethodReport#toJson()}
+ * atomically. The learned methods use the models shipped with mrisr ({@link BundledModels}) or
+ * their classical fallback, and each row says which.
  */
 @Command(name = "methods",
         mixinStandardHelpOptions = true,
@@ -38,12 +42,15 @@ import picocli.CommandLine.Option;
                 + "(FWHM = slice thickness), of a brain phantom and of the ch2 T1 brain (when mricron-data is installed), "
                 + "runs every registered SR method with the matching forward model and reports PSNR, SSIM, HFEN, the "
                 + "data-consistency residual ||H(x) - y|| / ||y||, wall time and peak JVM heap per method.",
+            "Learned methods (pnp-hqs, pnp-admm, red, unfolded, deq) use the models shipped with mrisr when the build "
+                + "has them, else their classical prior; the model column says which.",
             "Methods that cannot run (e.g. a network without its model file) are listed as skipped with the reason; "
                 + "a method that fails is listed with its error and the suite goes on. The same seed gives the same "
                 + "scores. The full run takes tens of minutes."},
         footer = {"", "Examples:",
             "  mrisr bench methods --json methods.json",
             "  mrisr bench methods --datasets phantom --size 96,112,96 --methods nearest,bspline,tikhonov",
+            "  mrisr bench methods --datasets ch2 --degradations b --methods pnp-admm,deq --json rerun.json",
             "  mrisr --threads 4 bench methods --datasets ch2 --seed 1"})
 public final class MethodsCommand implements Callable<Integer> {
     /** The dataset names {@code --datasets} accepts. */
@@ -64,6 +71,11 @@ public final class MethodsCommand implements Callable<Integer> {
             completionCandidates = MethodNames.class)
     List<String> methodNames;
 
+    @Option(names = "--degradations", paramLabel = "LIST", split = ",",
+            description = "Acquisitions to simulate: a (2x in-plane k-space truncation), b (4x through-plane, Gaussian profile) "
+                    + "(default: both).")
+    List<String> degradationIds;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the phantom, the noise and the methods (default: ${DEFAULT-VALUE}).")
     long seed = 0;
 
@@ -73,6 +85,10 @@ public final class MethodsCommand implements Callable<Integer> {
 
     @Option(names = "--ch2", hidden = true, paramLabel = "FILE", description = "Where to look for ch2.nii.gz.")
     Path ch2 = MethodSuite.CH2;
+
+    @Option(names = "--models", hidden = true, paramLabel = "DIR",
+            description = "A folder of dncnn/unfolded/deq.safetensors to use instead of the models shipped with mrisr.")
+    Path modelsDir;
 
     /** The registered method names, for {@code --help}. */
     static final class MethodNames implements Iterable<String> {
@@ -94,6 +110,7 @@ public final class MethodsCommand implements Callable<Integer> {
             if (Files.isDirectory(json)) throw new InputException("--json: " + json + " is a directory");
         }
         List<SrMethod> methods = methods();
+        List<Acquisition> acquisitions = acquisitions();
         PrintWriter err = spec.commandLine().getErr();
         List<String> notes = new ArrayList<>();
         Set<String> names = datasetNames(notes);
@@ -107,7 +124,7 @@ public final class MethodsCommand implements Callable<Integer> {
             err.println("bench methods: preparing " + name);
             Dataset d = name.equals("phantom") ? MethodSuite.phantom(size, seed) : MethodSuite.real("ch2", ch2);
             described.put(d.name(), d.description());
-            for (Acquisition a : Acquisition.values()) sections.add(MethodSuite.run(d, a, methods, seed, err));
+            for (Acquisition a : acquisitions) sections.add(MethodSuite.run(d, a, methods, seed, err));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         MethodReport report = new MethodReport(typedCommand(), seed, machine, described, notes, sections, seconds);
@@ -122,11 +139,30 @@ public final class MethodsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<SrMethod> methods() {
-        if (methodNames == null) return Methods.all();
-        List<SrMethod> list = new ArrayList<>();
-        for (String n : new LinkedHashSet<>(methodNames)) list.add(Methods.get(n.trim()));
-        return list;
+    /**
+     * The methods to run: {@code --methods} in the order given, else every registered one; the
+     * learned ones bound to {@code --models} when it is given.
+     */
+    List<SrMethod> methods() {
+        List<SrMethod> chosen = new ArrayList<>();
+        if (methodNames == null) {
+            chosen.addAll(Methods.all());
+        } else {
+            Set<String> seen = new LinkedHashSet<>();
+            for (String n : methodNames) if (seen.add(n.trim())) chosen.add(Methods.get(n.trim()));
+        }
+        if (modelsDir == null) return chosen;
+        if (!Files.isDirectory(modelsDir)) throw new InputException("--models " + modelsDir + ": no such folder");
+        BundledModels models = BundledModels.in(modelsDir);
+        return chosen.stream().map(m -> m instanceof LearnedMethod l ? (SrMethod) l.withBundledModels(models) : m).toList();
+    }
+
+    /** The acquisitions to simulate: {@code --degradations} in the order given, else both. */
+    List<Acquisition> acquisitions() {
+        if (degradationIds == null) return List.of(Acquisition.values());
+        Set<Acquisition> chosen = new LinkedHashSet<>();
+        for (String id : degradationIds) chosen.add(Acquisition.byId(id, "--degradations"));
+        return List.copyOf(chosen);
     }
 
     /** The datasets to run, in the order given; adds a note when the default ch2 is not installed. */

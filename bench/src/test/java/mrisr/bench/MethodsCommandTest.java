@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MethodsCommandTest {
     static final String SIZE = "20,24,16";
     static final List<String> METRICS = List.of("psnr", "ssim", "hfen", "dc_residual");
-    static final List<String> ROW_FIELDS = List.of("dataset", "degradation", "method", "status", "reason", "psnr", "ssim",
+    static final List<String> ROW_FIELDS = List.of("dataset", "degradation", "method", "model", "status", "reason", "psnr", "ssim",
             "hfen", "dc_residual", "seconds", "peak_mb");
 
     static Result run(Path json, String... extra) {
@@ -60,7 +60,8 @@ class MethodsCommandTest {
                 .contains("## phantom, degradation a: 2x in-plane k-space truncation")
                 .contains("## phantom, degradation b: 4x through-plane, Gaussian slice profile (FWHM = slice thickness)")
                 .contains("truth 20x24x16 -> LR 10x12x16").contains("truth 20x24x16 -> LR 20x24x4")
-                .contains("| method  | PSNR dB |   SSIM |   HFEN |     DC | seconds | peak MB |")
+                .contains("| method  | model | PSNR dB |   SSIM |   HFEN |     DC | seconds | peak MB |")
+                .contains("|---------|-------|--------:|")
                 .contains("| nearest ").contains("| bspline ").contains("peak JVM heap").contains("Total time ")
                 .doesNotContain("skipped:").doesNotContain("failed:").doesNotContain("note:");
         assertThat(r.err()).contains("bench methods: phantom/a: running nearest").contains("bench methods: phantom/b: running bspline")
@@ -83,7 +84,8 @@ class MethodsCommandTest {
                 .containsExactly("a/nearest", "a/bspline", "b/nearest", "b/bspline");
         for (Map<String, Object> row : rows) {
             assertThat(row.keySet()).containsExactlyElementsOf(ROW_FIELDS);
-            assertThat(row).containsEntry("dataset", "phantom").containsEntry("status", "ok").containsEntry("reason", null);
+            assertThat(row).containsEntry("dataset", "phantom").containsEntry("status", "ok").containsEntry("reason", null)
+                    .containsEntry("model", null);
             assertThat((Double) row.get("psnr")).isBetween(10.0, 60.0);
             assertThat((Double) row.get("ssim")).isBetween(0.0, 1.0);
             assertThat((Double) row.get("hfen")).isPositive();

@@ -5,6 +5,10 @@ import java.util.Locale;
 import mrisr.sr.InputException;
 import mrisr.sr.methods.SrMethod;
 import mrisr.sr.methods.deq.DeqMethod;
+import mrisr.sr.methods.pnp.DenoiserException;
+import mrisr.sr.methods.pnp.LearnedDenoiser;
+import mrisr.sr.methods.pnp.PnpMethod;
+import mrisr.sr.methods.pnp.PnpMethods;
 import mrisr.sr.methods.unfolding.Unfolded;
 import mrisr.sr.nets.Architecture;
 import mrisr.sr.nets.NetworkMethod;
@@ -17,7 +21,9 @@ import picocli.CommandLine.Option;
  * {@code --model}, the sliding-window {@code --patch} and {@code --overlap}, and {@code --noise}
  * (the acquisition's noise level, compared with the model's training). A picocli mixin of
  * {@link SrCommand}. {@code --model} also gives {@code deq} its trained prior
- * ({@link DeqMethod#withModel}) and {@code unfolded} its learned stages ({@link Unfolded#withModel(Path)}).
+ * ({@link DeqMethod#withModel}), {@code unfolded} its learned stages ({@link Unfolded#withModel(Path)})
+ * and the plug-and-play methods their DnCNN denoiser ({@link LearnedDenoiser#load}, the same as
+ * {@code --denoiser FILE}); without it these use the model shipped with mrisr, if any.
  *
  * <p>Window sizes are given in voxels of the output (high-resolution) grid and converted to the
  * network's input grid: divided by {@code r} for sub-pixel networks (overlap rounded up), unchanged
@@ -30,7 +36,8 @@ final class NetworkOptions {
 
     @Option(names = "--model", paramLabel = "MODEL.safetensors",
             description = "Trained network for the network methods (srcnn3d, edsr3d), made by 'mrisr train'; for deq and unfolded, "
-                    + "their trained prior or stages.")
+                    + "their trained prior or stages; for pnp-hqs, pnp-admm and red, their DnCNN denoiser (as --denoiser FILE). "
+                    + "Without it, deq, unfolded and the plug-and-play methods use the model shipped with mrisr, if any.")
     Path model;
 
     @Option(names = "--patch", paramLabel = "P",
@@ -64,11 +71,13 @@ final class NetworkOptions {
             if (model != null && patch == null && overlap == null) {
                 if (m instanceof DeqMethod) return DeqMethod.withModel(model);
                 if (m instanceof Unfolded u) return u.withModel(model);
+                if (m instanceof PnpMethod p) return p.withDenoiser(denoiser(model));
             }
             String given = model != null ? "--model" : patch != null ? "--patch" : overlap != null ? "--overlap" : null;
             if (given != null) {
                 throw new InputException(given + " applies to the network methods (" + String.join(", ", Architecture.METHODS)
-                        + (given.equals("--model") ? "), deq and unfolded" : ")") + ", not to '" + m.name() + "'");
+                        + (given.equals("--model") ? "), deq, unfolded and the plug-and-play methods (" + PnpMethods.names() + ")" : ")")
+                        + ", not to '" + m.name() + "'");
             }
             return m;
         }
@@ -89,6 +98,15 @@ final class NetworkOptions {
                             + " output voxels; give a larger --patch or a smaller --overlap)" : ""));
         }
         return network.withModel(loaded, tile, o);
+    }
+
+    /** The DnCNN in {@code file}, as the prior of a plug-and-play method. */
+    private static LearnedDenoiser denoiser(Path file) {
+        try {
+            return LearnedDenoiser.load(file);
+        } catch (DenoiserException e) {
+            throw new DenoiserException("--model: " + e.getMessage(), e);
+        }
     }
 
     /** The model bound by {@link #bind}, or null. */

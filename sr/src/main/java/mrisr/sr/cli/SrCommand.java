@@ -11,11 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import mrisr.sr.InputException;
+import mrisr.sr.methods.BundledModels;
+import mrisr.sr.methods.LearnedMethod;
 import mrisr.sr.methods.Methods;
 import mrisr.sr.methods.SrContext;
 import mrisr.sr.methods.SrMethod;
 import mrisr.sr.methods.UnknownMethodException;
 import mrisr.sr.methods.modelbased.RegularizedMethod;
+import mrisr.sr.methods.pnp.DenoiserOption;
+import mrisr.sr.methods.pnp.PnpMethod;
+import mrisr.sr.methods.selfsup.SelfSupervisedMethod;
 import mrisr.sr.physics.Degradation;
 import mrisr.sr.physics.SliceProfile;
 import mrisr.sr.volume.Volume;
@@ -38,10 +43,16 @@ import picocli.CommandLine.Spec;
  * ever left. Network methods ({@code srcnn3d}, {@code edsr3d}) need {@code --model} from
  * {@code mrisr train}, run tile by tile ({@code --patch}, {@code --overlap}; see {@link NetworkOptions}),
  * default to the model's factors and warn in one line when the request differs from what the model
- * was trained for.
+ * was trained for. The learned methods ({@code pnp-hqs}, {@code pnp-admm}, {@code red}, {@code unfolded},
+ * {@code deq}) use the models shipped with mrisr ({@link BundledModels}) unless {@code --model} (or,
+ * for the plug-and-play methods, {@code --denoiser}) chooses another prior, and fall back to their
+ * classical prior when the build ships none; their first progress line names the prior used. The
+ * self-supervised methods ({@code smore}, {@code zssr}) take {@code --train-steps},
+ * {@code --train-time} and {@code --train-channels}.
  *
  * <pre>
  * mrisr sr --in lr.nii.gz --out sr.nii.gz --method tv --factor 1,1,4
+ * mrisr sr --in lr.nii.gz --out sr.nii.gz --method pnp-admm --denoiser nlm --factor 1,1,4
  * </pre>
  */
 @Command(name = "sr", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -50,9 +61,14 @@ import picocli.CommandLine.Spec;
                 + "grid: round(n*f) voxels per axis, voxel i centred at input voxel coordinate (i + 0.5)/f - 0.5, "
                 + "so the result overlays the input in scanner space.",
             "",
-            "Model-based methods (tikhonov, tv) invert the acquisition y = Hx + noise given by --factor, "
-                + "--profile and --kspace, which mean the same as for 'mrisr degrade': give the options the "
+            "Model-based methods (tikhonov, tv, pnp-hqs, pnp-admm, red, unfolded, deq) invert the acquisition y = Hx + noise "
+                + "given by --factor, --profile and --kspace, which mean the same as for 'mrisr degrade': give the options the "
                 + "low-resolution volume was made with. Interpolation methods ignore them.",
+            "",
+            "Learned priors: pnp-hqs, pnp-admm and red use the DnCNN denoiser shipped with mrisr, unfolded and deq their "
+                + "shipped model, when this build has them, and otherwise TV (deq: a smoothing prior); the method's "
+                + "first progress line says which. --denoiser or --model choose another. The self-supervised methods "
+                + "(smore, zssr) train on the input: --train-steps, --train-time, --train-channels and --seed set that training.",
             "",
             "Network methods (srcnn3d, edsr3d) need --model from 'mrisr train', take its factors unless --factor is "
                 + "given, warn when --factor, --profile or --noise differ from its training, and run in overlapping "
@@ -65,6 +81,9 @@ public final class SrCommand implements Callable<Integer> {
 
     /** How volumes are read and written; NIfTI by default, replaced in tests. */
     DegradeCommand.VolumeIo io = DegradeCommand.NIFTI;
+
+    /** Where the learned methods find their default models; the shipped ones, replaced in tests. */
+    BundledModels models = BundledModels.classpath();
 
     private CommandSpec spec;
 
@@ -97,14 +116,33 @@ public final class SrCommand implements Callable<Integer> {
     boolean kspace;
 
     @Option(names = "--lambda", paramLabel = "L",
-            description = "Regularisation weight of a model-based method, >= 0 (default: the method's; tikhonov 0.1, tv 0.01).")
+            description = "Regularisation weight of a model-based method, >= 0, > 0 for pnp-hqs, pnp-admm and red (default: the "
+                    + "method's; tikhonov 0.1, tv 0.01). For unfolded, --lambda and --iters set the fixed TV prior, not a shipped model.")
     Double lambda;
 
     @Option(names = "--iters", paramLabel = "N", description = "Iteration cap of a model-based method, >= 1 (default: the method's).")
     Integer iters;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed for methods with randomness (default: 0).")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed for methods with randomness: the training of smore and zssr (default: 0).")
     long seed;
+
+    @Option(names = "--denoiser", paramLabel = "tv|nlm|learned|FILE", description = DenoiserOption.HELP)
+    String denoiser;
+
+    @Option(names = "--train-steps", paramLabel = "N",
+            description = "Self-supervised methods (smore, zssr): training updates, >= 1 (default: the method's, 1000).")
+    Integer trainSteps;
+
+    @Option(names = "--train-time", paramLabel = "SECONDS",
+            description = "Self-supervised methods: stop training after this many seconds, >= 0; 0 = no limit (default). "
+                    + "A run cut short depends on the machine's speed and is not reproducible.")
+    Double trainTime;
+
+    @Option(names = "--train-channels", paramLabel = "C",
+            description = "Self-supervised methods: feature channels of the network, >= 1 (default: the method's, 16); "
+                    + "time grows with C^2.")
+    Integer trainChannels;
 
     @Mixin
     NetworkOptions network = new NetworkOptions();
@@ -127,6 +165,12 @@ public final class SrCommand implements Callable<Integer> {
         lines.add("  # a network trained by 'mrisr train --method edsr3d --data phantom'");
         lines.add("  mrisr sr --in lr.nii.gz --out sr.nii.gz --method edsr3d \\");
         lines.add("      --model edsr3d.safetensors");
+        lines.add("  # plug-and-play ADMM with the non-local means prior");
+        lines.add("  mrisr sr --in lr.nii.gz --out sr.nii.gz --method pnp-admm --denoiser nlm \\");
+        lines.add("      --factor 1,1,4");
+        lines.add("  # SMORE with a shorter training (seeded, so reproducible)");
+        lines.add("  mrisr sr --in lr.nii.gz --out sr.nii.gz --method smore --factor 1,1,4 \\");
+        lines.add("      --train-steps 300 --seed 7");
         lines.add("  # the cubic B-spline baseline on the same grid");
         lines.add("  mrisr sr --in lr.nii.gz --out bspline.nii.gz --method bspline --factor 1,1,4");
         return lines;
@@ -183,7 +227,10 @@ public final class SrCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The method named by {@code --method}, with {@code --lambda} and {@code --iters} applied. */
+    /**
+     * The method named by {@code --method}: bound to {@link #models}, with its prior ({@code --denoiser},
+     * {@code --model}), its training ({@code --train-…}) and {@code --lambda}, {@code --iters} applied.
+     */
     SrMethod configuredMethod() {
         SrMethod m;
         try {
@@ -191,11 +238,19 @@ public final class SrCommand implements Callable<Integer> {
         } catch (UnknownMethodException e) {
             throw new UnknownMethodException("--method: " + e.getMessage());
         }
-        m = network.bind(m);
+        if (m instanceof LearnedMethod l) m = l.withBundledModels(models);
+        if (denoiser != null) {
+            if (m instanceof PnpMethod && network.model != null) {
+                throw new InputException("--denoiser " + denoiser + " and --model " + network.model + " both choose the prior of '"
+                        + m.name() + "'; give one of them");
+            }
+            m = DenoiserOption.apply(m, denoiser, models);
+        }
+        m = training(network.bind(m));
         if (lambda == null && iters == null) return m;
         if (!(m instanceof RegularizedMethod r)) {
             throw new InputException((lambda != null ? "--lambda" : "--iters") + " applies to the model-based methods ("
-                    + String.join(", ", regularizedNames()) + "), not to '" + m.name() + "'");
+                    + String.join(", ", namesOf(RegularizedMethod.class)) + "), not to '" + m.name() + "'");
         }
         if (lambda != null) {
             if (!Double.isFinite(lambda) || lambda < 0) throw new InputException("--lambda " + lambda + ": must be a finite number >= 0");
@@ -208,8 +263,34 @@ public final class SrCommand implements Callable<Integer> {
         return r;
     }
 
-    private static List<String> regularizedNames() {
-        return Methods.all().stream().filter(x -> x instanceof RegularizedMethod).map(SrMethod::name).toList();
+    /** {@code m} with {@code --train-steps}, {@code --train-time} and {@code --train-channels} applied. */
+    private SrMethod training(SrMethod m) {
+        String given = trainSteps != null ? "--train-steps" : trainTime != null ? "--train-time" : trainChannels != null ? "--train-channels" : null;
+        if (given == null) return m;
+        if (!(m instanceof SelfSupervisedMethod s)) {
+            throw new InputException(given + " applies to the self-supervised methods (" + String.join(", ", namesOf(SelfSupervisedMethod.class))
+                    + "), not to '" + m.name() + "'");
+        }
+        if (trainSteps != null) {
+            if (trainSteps < 1) throw new InputException("--train-steps " + trainSteps + ": must be >= 1");
+            s = s.withSteps(trainSteps);
+        }
+        if (trainTime != null) {
+            if (!(trainTime >= 0) || Double.isInfinite(trainTime)) {
+                throw new InputException("--train-time " + trainTime + ": must be a finite number of seconds >= 0 (0 = no limit)");
+            }
+            s = s.withTimeLimit(trainTime);
+        }
+        if (trainChannels != null) {
+            if (trainChannels < 1) throw new InputException("--train-channels " + trainChannels + ": must be >= 1");
+            s = s.withChannels(trainChannels);
+        }
+        return s;
+    }
+
+    /** The registered methods of {@code type}, in listing order. */
+    private static List<String> namesOf(Class<? extends SrMethod> type) {
+        return Methods.all().stream().filter(type::isInstance).map(SrMethod::name).toList();
     }
 
     /**

@@ -8,7 +8,10 @@ import mrisr.sr.methods.baseline.Interpolation;
  * The registry of super-resolution methods by command-line name ({@code mrisr sr --method NAME}).
  *
  * <p>Each method family adds its entries to {@link #ALL} in one place, so that the CLI, the demo,
- * the benchmarks and the registry-driven tests see a new method the moment it is listed.
+ * the benchmarks and the registry-driven tests see a new method the moment it is listed. The
+ * learned methods ({@link LearnedMethod}: the plug-and-play methods, {@code deq}, {@code unfolded})
+ * are registered with {@link BundledModels#classpath()}: they use the model shipped with the build
+ * when there is one and their classical prior otherwise.
  *
  * <pre>{@code
  * for (SrMethod m : Methods.all()) System.out.println(m.name() + "  " + m.description());
@@ -25,8 +28,8 @@ public final class Methods {
         all.addAll(Interpolation.all());
         all.addAll(mrisr.sr.methods.modelbased.ModelBased.all());
         all.addAll(mrisr.sr.methods.pnp.PnpMethods.all());
-        all.add(new mrisr.sr.methods.deq.DeqMethod());
-        all.add(new mrisr.sr.methods.unfolding.Unfolded());
+        all.add(new mrisr.sr.methods.deq.DeqMethod().withBundledModels(BundledModels.classpath()));
+        all.add(new mrisr.sr.methods.unfolding.Unfolded().withBundledModels(BundledModels.classpath()));
         all.addAll(mrisr.sr.nets.NetworkMethod.all());
         all.addAll(mrisr.sr.methods.selfsup.SelfSupervised.all());
         return all;

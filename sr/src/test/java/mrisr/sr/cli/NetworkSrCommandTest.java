@@ -84,7 +84,7 @@ class NetworkSrCommandTest {
         r = sr("--method", "srcnn3d", "--model", model.toString());
         assertThat(r.err()).contains("--model holds a edsr3d network, not srcnn3d; use --method edsr3d");
         r = sr("--method", "bspline", "--factor", "2,2,2", "--model", model.toString());
-        assertThat(r.err()).contains("--model applies to the network methods (srcnn3d, edsr3d), deq and unfolded, not to 'bspline'");
+        assertThat(r.err()).contains("--model applies to the network methods (srcnn3d, edsr3d), deq, unfolded and the plug-and-play methods (pnp-hqs, pnp-admm, red), not to 'bspline'");
         r = sr("--method", "edsr3d", "--model", dir.resolve("none.safetensors").toString());
         assertThat(r.err()).contains("--model: no such file: ");
         r = sr("--method", "edsr3d", "--model", model.toString(), "--patch", "12");

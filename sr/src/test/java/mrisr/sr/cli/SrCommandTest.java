@@ -128,7 +128,7 @@ class SrCommandTest {
             {"tv", "--lambda", "-1", "--lambda -1.0: must be a finite number >= 0"},
             {"tikhonov", "--lambda", "NaN", "--lambda NaN: must be a finite number >= 0"},
             {"tv", "--lambda", "abc", "Invalid value for option '--lambda': 'abc' is not a double"},
-            {"bspline", "--lambda", "0.1", "--lambda applies to the model-based methods (tikhonov, tv, unfolded), not to 'bspline'"},
+            {"bspline", "--lambda", "0.1", "--lambda applies to the model-based methods (tikhonov, tv, pnp-hqs, pnp-admm, red, unfolded), not to 'bspline'"},
             {"tv", "--iters", "0", "--iters 0: must be >= 1"},
             {"linear", "--iters", "5", "--iters applies to the model-based methods"},
             {"tv", "--profile", "box", "--profile: slice profile 'box' is unknown"},

@@ -13,8 +13,9 @@ import mrisr.nn.deq.Equilibrium;
 import mrisr.nn.deq.EquilibriumMap;
 import mrisr.nn.deq.FixedPointSolver;
 import mrisr.sr.InputException;
+import mrisr.sr.methods.BundledModels;
+import mrisr.sr.methods.LearnedMethod;
 import mrisr.sr.methods.SrContext;
-import mrisr.sr.methods.SrMethod;
 import mrisr.sr.methods.baseline.Interpolation;
 import mrisr.sr.physics.Degradation;
 import mrisr.sr.physics.LinearOperator;
@@ -53,12 +54,17 @@ import mrisr.sr.volume.Volume;
  * generic training loop, started from {@link DeqPrior#trainable}; the saved parameters load with
  * {@link #withModel}.
  *
+ * <p><b>The shipped prior.</b> {@link #withBundledModels} (what the {@link mrisr.sr.methods.Methods}
+ * registry does, so {@code mrisr sr --method deq} without {@code --model}) makes each run use
+ * {@code deq.safetensors} of {@link BundledModels} when the build ships one and the smoothing prior
+ * otherwise; the description, {@link #prior()} and the first progress line say which.
+ *
  * <p><b>Iteration.</b> Intensities are divided by {@code s = max|y|} before solving and the result
  * is multiplied back (the default prior is scale-invariant; a trained one sees the range it was
  * trained on). Start: trilinear interpolation of {@code y}. Solver: Anderson, {@code m = 5},
  * {@code β = 1}, {@code λ = 1e-8}, relative residual {@code ‖f(x) − x‖/‖f(x)‖ ≤} {@value #TOLERANCE},
- * at most {@value #MAX_ITERATIONS} iterations. One line per volume (solver, iterations, residual)
- * goes to {@link SrContext#progress()} ({@code mrisr sr} prints it on stderr), and so does the
+ * at most {@value #MAX_ITERATIONS} iterations. One line naming the prior, then one per volume
+ * (solver, iterations, residual) go to {@link SrContext#progress()} ({@code mrisr sr} prints it on stderr), and so does the
  * solver's warning when it stops without converging (the best iterate is returned). Series
  * {@code [nx, ny, nz, nt]} are solved frame by frame.
  *
@@ -67,7 +73,7 @@ import mrisr.sr.volume.Volume;
  * Volume srTrained = DeqMethod.withModel(Path.of("deq.safetensors")).run(lr, SrContext.of(1, 1, 4));
  * }</pre>
  */
-public final class DeqMethod implements SrMethod {
+public final class DeqMethod implements LearnedMethod {
     /** The command-line name. */
     public static final String NAME = "deq";
     /** {@code α} of the default smoothing prior. */
@@ -79,10 +85,14 @@ public final class DeqMethod implements SrMethod {
     /** Power iterations for {@code ‖H‖}. */
     public static final int POWER_ITERATIONS = 30;
 
-    private final DeqPrior model; // null: the smoothing prior for the context's factors
+    private final DeqPrior model; // null: the bundled prior if any, else the smoothing prior for the context's factors
     private final FixedPointSolver solver;
+    private final BundledModels bundled; // where to look for a prior when none is given, or null
 
-    /** The default: smoothing prior, Anderson solver. */
+    /**
+     * The default: smoothing prior, Anderson solver. The registered method also looks for the bundled
+     * prior ({@link #withBundledModels}).
+     */
     public DeqMethod() {
         this(null, defaultSolver());
     }
@@ -92,8 +102,13 @@ public final class DeqMethod implements SrMethod {
      * @param solver the forward solver
      */
     public DeqMethod(DeqPrior model, FixedPointSolver solver) {
+        this(model, solver, null);
+    }
+
+    private DeqMethod(DeqPrior model, FixedPointSolver solver, BundledModels bundled) {
         this.model = model;
         this.solver = Objects.requireNonNull(solver, "solver");
+        this.bundled = bundled;
     }
 
     /** Anderson with {@code m = 5, β = 1, λ = 1e-8}, tolerance {@value #TOLERANCE}, {@value #MAX_ITERATIONS} iterations. */
@@ -112,7 +127,16 @@ public final class DeqMethod implements SrMethod {
 
     /** This method with another solver. */
     public DeqMethod withSolver(FixedPointSolver s) {
-        return new DeqMethod(model, s);
+        return new DeqMethod(model, s, bundled);
+    }
+
+    /**
+     * This method using {@code models}' {@code deq.safetensors} as the prior when it exists (read at
+     * each run) and the smoothing prior otherwise; drops a prior given to the constructor.
+     */
+    @Override
+    public DeqMethod withBundledModels(BundledModels models) {
+        return new DeqMethod(null, solver, Objects.requireNonNull(models, "models"));
     }
 
     @Override
@@ -122,8 +146,24 @@ public final class DeqMethod implements SrMethod {
 
     @Override
     public String description() {
+        String smoothing = "default R damps what H cannot see";
         return "deep equilibrium (Eq. 5): fixed point of x = R(x + γHᵀ(y − Hx)) by Anderson acceleration; "
-                + (model == null ? "default R damps what H cannot see" : "trained R " + model);
+                + (model != null ? "trained R " + model
+                        : bundled == null ? smoothing
+                        : usesBundled() ? "trained R (" + bundled.describe(BundledModels.Model.DEQ) + ")"
+                        : smoothing + " (no bundled model)");
+    }
+
+    /** {@inheritDoc} {@code "bundled deq"}, {@code "smoothing fallback"}, {@code "smoothing"} or {@code "trained DeqPrior(hidden=C)"}. */
+    @Override
+    public String prior() {
+        if (model != null) return "trained " + model;
+        if (bundled == null) return "smoothing";
+        return usesBundled() ? "bundled " + BundledModels.Model.DEQ.id() : "smoothing fallback";
+    }
+
+    private boolean usesBundled() {
+        return bundled != null && bundled.contains(BundledModels.Model.DEQ);
     }
 
     /** {@inheritDoc} Factors must be ≥ 1 (the forward model only downsamples). The seed is not used. */
@@ -144,8 +184,13 @@ public final class DeqMethod implements SrMethod {
         for (float v : lrValues) {
             if (!Float.isFinite(v)) throw new InputException("deq: the input has a non-finite value (" + v + "); expected finite intensities");
         }
-        DeqPrior prior = model != null ? model : DeqPrior.smoothing(factors, DEFAULT_STRENGTH);
+        DeqPrior prior = model != null ? model : bundled != null ? bundled.read(BundledModels.Model.DEQ, DeqPrior::load).orElse(null) : null;
+        String origin = model != null ? "trained " + model
+                : prior != null ? "trained " + prior + " (" + bundled.describe(BundledModels.Model.DEQ) + ")"
+                : "smoothing, strength " + DEFAULT_STRENGTH + (bundled != null ? " (no bundled model)" : "");
+        if (prior == null) prior = DeqPrior.smoothing(factors, DEFAULT_STRENGTH);
         Consumer<String> progress = ctx.progress();
+        progress.accept("deq: prior R " + origin);
         float[] init = Interpolation.linear().run(lr, new SrContext(factors, 0)).data().toArray();
         int nLr = m[0] * m[1] * m[2];
         float[] result = nt == 1 ? null : new float[Math.multiplyExact(nOut, nt)];

@@ -22,7 +22,8 @@ public interface RegularizedMethod extends SrMethod {
     /**
      * The same method with weight {@code lambda}.
      *
-     * @throws mrisr.sr.InputException unless {@code lambda} is finite and ≥ 0
+     * @throws mrisr.sr.InputException unless {@code lambda} is finite and ≥ 0; a method that needs
+     *     {@code lambda > 0} (the plug-and-play methods) also rejects 0 and says so
      */
     RegularizedMethod withLambda(double lambda);
 

@@ -36,6 +36,7 @@ public final class LearnedDenoiser implements Denoiser {
     private final Module net;
     private final int halo, slabPlanes;
     private final String label;
+    private final String origin; // where the weights came from (a file name), or null
 
     /**
      * @param net  maps {@code [1, 2, a, ny, nz]} to {@code [1, 1, a, ny, nz]} for any {@code a ≥ 1};
@@ -43,20 +44,21 @@ public final class LearnedDenoiser implements Denoiser {
      * @param halo planes added on each side of a slab (≥ 0): the network's receptive radius
      */
     public LearnedDenoiser(Module net, int halo) {
-        this(net, halo, DEFAULT_SLAB_PLANES, net.getClass().getSimpleName());
+        this(net, halo, DEFAULT_SLAB_PLANES, net.getClass().getSimpleName(), null);
     }
 
     /** A {@link DnCnn} with its receptive radius as the halo. */
     public LearnedDenoiser(DnCnn net) {
-        this(net, net.receptiveRadius(), DEFAULT_SLAB_PLANES, "DnCNN " + net.depth() + "x" + net.width());
+        this(net, net.receptiveRadius(), DEFAULT_SLAB_PLANES, "DnCNN " + net.depth() + "x" + net.width(), null);
     }
 
-    private LearnedDenoiser(Module net, int halo, int slabPlanes, String label) {
+    private LearnedDenoiser(Module net, int halo, int slabPlanes, String label, String origin) {
         if (net == null) throw new IllegalArgumentException("learned denoiser: no network");
         this.net = net;
         this.halo = Checks.atLeast("learned denoiser", "halo", halo, 0);
         this.slabPlanes = Checks.atLeast("learned denoiser", "slab planes", slabPlanes, 1);
         this.label = label;
+        this.origin = origin;
         net.eval();
     }
 
@@ -69,7 +71,7 @@ public final class LearnedDenoiser implements Denoiser {
     public static LearnedDenoiser load(Path file) {
         if (!Files.isRegularFile(file)) throw new DenoiserException("denoiser model " + file + ": no such file");
         try {
-            return new LearnedDenoiser(DnCnn.load(file));
+            return new LearnedDenoiser(DnCnn.load(file)).withOrigin(String.valueOf(file.getFileName()));
         } catch (IOException e) {
             throw new DenoiserException("denoiser model " + file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -79,7 +81,17 @@ public final class LearnedDenoiser implements Denoiser {
 
     /** This denoiser with slabs of {@code planes} output planes (≥ 1). */
     public LearnedDenoiser withSlabPlanes(int planes) {
-        return new LearnedDenoiser(net, halo, planes, label);
+        return new LearnedDenoiser(net, halo, planes, label, origin);
+    }
+
+    /** This denoiser described as coming from {@code where} (e.g. {@code "bundled dncnn.safetensors"}). */
+    LearnedDenoiser withOrigin(String where) {
+        return new LearnedDenoiser(net, halo, slabPlanes, label, where);
+    }
+
+    /** Where the weights came from: the file name for {@link #load}, else null. */
+    public String origin() {
+        return origin;
     }
 
     /** The wrapped network. */
@@ -89,7 +101,8 @@ public final class LearnedDenoiser implements Denoiser {
 
     @Override
     public String describe() {
-        return "learned denoiser (" + label + ", slabs of " + slabPlanes + " planes + " + halo + " halo)";
+        return "learned denoiser (" + (origin == null ? "" : origin + ", ") + label + ", slabs of " + slabPlanes + " planes + " + halo
+                + " halo)";
     }
 
     @Override

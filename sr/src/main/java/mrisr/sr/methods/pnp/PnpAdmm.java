@@ -1,6 +1,7 @@
 package mrisr.sr.methods.pnp;
 
 import java.util.function.Consumer;
+import mrisr.sr.methods.BundledModels;
 
 /**
  * Plug-and-play super-resolution by the alternating direction method of multipliers (Venkatakrishnan
@@ -31,13 +32,16 @@ public final class PnpAdmm extends PnpMethod {
     /** The default schedule. */
     public static final Schedule DEFAULT_SCHEDULE = new Schedule(8, 0.1, 0.75, 0.005, 0.5);
 
-    /** The default method: TV denoiser, {@link #DEFAULT_SCHEDULE}. */
+    /**
+     * TV denoiser, {@link #DEFAULT_SCHEDULE}. The registered method also looks for the bundled learned
+     * denoiser ({@link #withBundledModels}).
+     */
     public PnpAdmm() {
-        this(new TvDenoiser(), DEFAULT_SCHEDULE, DEFAULT_CG_ITERATIONS, DEFAULT_CG_TOLERANCE);
+        this(new TvDenoiser(), DEFAULT_SCHEDULE, DEFAULT_CG_ITERATIONS, DEFAULT_CG_TOLERANCE, null);
     }
 
-    private PnpAdmm(Denoiser denoiser, Schedule schedule, int cgIterations, double cgTolerance) {
-        super(denoiser, schedule, cgIterations, cgTolerance);
+    private PnpAdmm(Denoiser denoiser, Schedule schedule, int cgIterations, double cgTolerance, BundledModels bundled) {
+        super(denoiser, schedule, cgIterations, cgTolerance, bundled);
     }
 
     @Override
@@ -46,23 +50,28 @@ public final class PnpAdmm extends PnpMethod {
     }
 
     @Override
-    public String description() {
-        return "plug-and-play ADMM: data consistency, denoiser (default TV) and dual update with a decreasing sigma schedule";
+    String summary() {
+        return "plug-and-play ADMM: data consistency, denoiser and dual update with a decreasing sigma schedule";
     }
 
     @Override
     public PnpAdmm withDenoiser(Denoiser d) {
-        return new PnpAdmm(d, schedule, cgIterations, cgTolerance);
+        return new PnpAdmm(d, schedule, cgIterations, cgTolerance, null);
+    }
+
+    @Override
+    public PnpAdmm withBundledModels(BundledModels models) {
+        return new PnpAdmm(denoiser, schedule, cgIterations, cgTolerance, models);
     }
 
     @Override
     public PnpAdmm withSchedule(Schedule s) {
-        return new PnpAdmm(denoiser, s, cgIterations, cgTolerance);
+        return new PnpAdmm(denoiser, s, cgIterations, cgTolerance, bundled);
     }
 
     @Override
     public PnpAdmm withCg(int iterations, double tolerance) {
-        return new PnpAdmm(denoiser, schedule, iterations, tolerance);
+        return new PnpAdmm(denoiser, schedule, iterations, tolerance, bundled);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package mrisr.sr.methods.pnp;
 
 import java.util.function.Consumer;
+import mrisr.sr.methods.BundledModels;
 
 /**
  * Plug-and-play super-resolution by half-quadratic splitting (survey §IV-A, Algorithm 1; Zhang et
@@ -31,13 +32,16 @@ public final class PnpHqs extends PnpMethod {
     /** The default schedule. */
     public static final Schedule DEFAULT_SCHEDULE = new Schedule(8, 0.1, 0.75, 0.005, 0.3);
 
-    /** The default method: TV denoiser, {@link #DEFAULT_SCHEDULE}. */
+    /**
+     * TV denoiser, {@link #DEFAULT_SCHEDULE}. The registered method also looks for the bundled learned
+     * denoiser ({@link #withBundledModels}).
+     */
     public PnpHqs() {
-        this(new TvDenoiser(), DEFAULT_SCHEDULE, DEFAULT_CG_ITERATIONS, DEFAULT_CG_TOLERANCE);
+        this(new TvDenoiser(), DEFAULT_SCHEDULE, DEFAULT_CG_ITERATIONS, DEFAULT_CG_TOLERANCE, null);
     }
 
-    private PnpHqs(Denoiser denoiser, Schedule schedule, int cgIterations, double cgTolerance) {
-        super(denoiser, schedule, cgIterations, cgTolerance);
+    private PnpHqs(Denoiser denoiser, Schedule schedule, int cgIterations, double cgTolerance, BundledModels bundled) {
+        super(denoiser, schedule, cgIterations, cgTolerance, bundled);
     }
 
     @Override
@@ -46,23 +50,28 @@ public final class PnpHqs extends PnpMethod {
     }
 
     @Override
-    public String description() {
-        return "plug-and-play HQS: alternate a CG data-consistency step and a denoiser (default TV) with a decreasing sigma schedule";
+    String summary() {
+        return "plug-and-play HQS: alternate a CG data-consistency step and a denoiser with a decreasing sigma schedule";
     }
 
     @Override
     public PnpHqs withDenoiser(Denoiser d) {
-        return new PnpHqs(d, schedule, cgIterations, cgTolerance);
+        return new PnpHqs(d, schedule, cgIterations, cgTolerance, null);
+    }
+
+    @Override
+    public PnpHqs withBundledModels(BundledModels models) {
+        return new PnpHqs(denoiser, schedule, cgIterations, cgTolerance, models);
     }
 
     @Override
     public PnpHqs withSchedule(Schedule s) {
-        return new PnpHqs(denoiser, s, cgIterations, cgTolerance);
+        return new PnpHqs(denoiser, s, cgIterations, cgTolerance, bundled);
     }
 
     @Override
     public PnpHqs withCg(int iterations, double tolerance) {
-        return new PnpHqs(denoiser, schedule, iterations, tolerance);
+        return new PnpHqs(denoiser, schedule, iterations, tolerance, bundled);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package mrisr.sr.methods.pnp;
 
 import java.util.function.Consumer;
+import mrisr.sr.methods.BundledModels;
 
 /**
  * Regularisation by denoising (Romano, Elad and Milanfar 2017): the explicit objective
@@ -35,13 +36,16 @@ public final class Red extends PnpMethod {
     /** The default schedule (start σ unused). */
     public static final Schedule DEFAULT_SCHEDULE = new Schedule(15, 0.1, 0.5, 0.005, 1.0);
 
-    /** The default method: TV denoiser, {@link #DEFAULT_SCHEDULE}. */
+    /**
+     * TV denoiser, {@link #DEFAULT_SCHEDULE}. The registered method also looks for the bundled learned
+     * denoiser ({@link #withBundledModels}).
+     */
     public Red() {
-        this(new TvDenoiser(), DEFAULT_SCHEDULE, DEFAULT_CG_ITERATIONS, DEFAULT_CG_TOLERANCE);
+        this(new TvDenoiser(), DEFAULT_SCHEDULE, DEFAULT_CG_ITERATIONS, DEFAULT_CG_TOLERANCE, null);
     }
 
-    private Red(Denoiser denoiser, Schedule schedule, int cgIterations, double cgTolerance) {
-        super(denoiser, schedule, cgIterations, cgTolerance);
+    private Red(Denoiser denoiser, Schedule schedule, int cgIterations, double cgTolerance, BundledModels bundled) {
+        super(denoiser, schedule, cgIterations, cgTolerance, bundled);
     }
 
     @Override
@@ -50,23 +54,28 @@ public final class Red extends PnpMethod {
     }
 
     @Override
-    public String description() {
-        return "regularisation by denoising: fixed-point iterations on 1/2|Hx-y|^2 + mu/2 x'(x - D(x)), default TV denoiser";
+    String summary() {
+        return "regularisation by denoising: fixed-point iterations on 1/2|Hx-y|^2 + mu/2 x'(x - D(x))";
     }
 
     @Override
     public Red withDenoiser(Denoiser d) {
-        return new Red(d, schedule, cgIterations, cgTolerance);
+        return new Red(d, schedule, cgIterations, cgTolerance, null);
+    }
+
+    @Override
+    public Red withBundledModels(BundledModels models) {
+        return new Red(denoiser, schedule, cgIterations, cgTolerance, models);
     }
 
     @Override
     public Red withSchedule(Schedule s) {
-        return new Red(denoiser, s, cgIterations, cgTolerance);
+        return new Red(denoiser, s, cgIterations, cgTolerance, bundled);
     }
 
     @Override
     public Red withCg(int iterations, double tolerance) {
-        return new Red(denoiser, schedule, iterations, tolerance);
+        return new Red(denoiser, schedule, iterations, tolerance, bundled);
     }
 
     @Override

@@ -18,12 +18,16 @@
  * dual; the default), {@link mrisr.sr.methods.pnp.NlmDenoiser} (3-D non-local means) and
  * {@link mrisr.sr.methods.pnp.LearnedDenoiser} (a network taking the volume and a σ map, such as
  * {@link mrisr.sr.nets.DnCnn}); {@link mrisr.sr.methods.pnp.DenoiserOption} parses the command-line
- * choice {@code tv|nlm|FILE.safetensors}. All methods normalise each frame by its largest magnitude,
+ * choice {@code tv|nlm|learned|FILE.safetensors}. The registered methods use the DnCNN shipped with
+ * mrisr ({@code dncnn.safetensors} of {@link mrisr.sr.methods.BundledModels}) when the build has one
+ * and TV otherwise, and their description and first progress line say which. All methods normalise
+ * each frame by its largest magnitude,
  * start from the cubic B-spline interpolation, report one progress line per iteration to
  * {@link mrisr.sr.methods.SrContext#progress()}, and give bit-identical results for any thread count.
  *
  * <h2>How the defaults were chosen</h2>
- * Only on the brain phantom ({@link mrisr.sr.data.Phantoms#brain}, seed 1) — never on the real
+ * The schedules were tuned for the TV prior (a shipped learned denoiser runs with the same ones),
+ * only on the brain phantom ({@link mrisr.sr.data.Phantoms#brain}, seed 1) — never on the real
  * evaluation volume ({@code ch2}): a central 96×112×96 crop of the 160×192×160, 1 mm phantom,
  * degraded 4× through-plane with the default Gaussian slice profile and 1 % Gaussian noise (0 % and
  * 3 % to check robustness), TV denoiser, PSNR against the phantom (cubic B-spline: 25.87 dB at 1 %,
@@ -56,7 +60,7 @@
  * <pre>{@code
  * Volume lr = Degradation.builder().factors(1, 1, 4).noise(0.01).build().apply(hr);
  * Volume sr = Methods.get("pnp-admm").run(lr, SrContext.of(1, 1, 4).withProgress(System.err::println));
- * Volume nlm = DenoiserOption.apply(Methods.get("pnp-hqs"), "nlm").run(lr, SrContext.of(1, 1, 4));
+ * Volume nlm = DenoiserOption.apply(Methods.get("pnp-hqs"), "nlm", BundledModels.classpath()).run(lr, SrContext.of(1, 1, 4));
  * }</pre>
  */
 package mrisr.sr.methods.pnp;

@@ -1,6 +1,6 @@
 package mrisr.sr.methods.selfsup;
 
-import mrisr.sr.methods.SrMethod;
+import mrisr.sr.methods.LearnedMethod;
 
 /**
  * A super-resolution method that trains a small network on the input volume itself (survey
@@ -18,7 +18,13 @@ import mrisr.sr.methods.SrMethod;
  * Volume sr = quick.run(lr, new SrContext(new double[] {1, 1, 4}, 42));
  * }</pre>
  */
-public sealed interface SelfSupervisedMethod extends SrMethod permits Smore, Zssr {
+public sealed interface SelfSupervisedMethod extends LearnedMethod permits Smore, Zssr {
+
+    /** {@inheritDoc} {@code "trained on the input, 1000 steps"}: there is no shipped model to bind. */
+    @Override
+    default String prior() {
+        return "trained on the input, " + steps() + " steps";
+    }
 
     /** Adam updates (one batch of patches each). */
     int steps();

@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import mrisr.engine.Tensor;
 import mrisr.engine.cpu.CpuBackend;
 import mrisr.sr.InputException;
+import mrisr.sr.methods.BundledModels;
+import mrisr.sr.methods.LearnedMethod;
 import mrisr.sr.methods.SrContext;
 import mrisr.sr.methods.modelbased.RegularizedMethod;
 import mrisr.sr.volume.Volume;
@@ -41,6 +43,13 @@ import mrisr.sr.volume.Volume;
  * {@link UnfoldedTraining}); data consistency runs on the whole volume (it couples all voxels), the
  * CNN priors on tiles of {@value #PRIOR_TILE}³ voxels with a margin of their receptive field.
  *
+ * <p><b>The shipped model.</b> {@link #withBundledModels} (what the {@link mrisr.sr.methods.Methods}
+ * registry does, so {@code mrisr sr --method unfolded} without {@code --model}) makes each run use
+ * {@code unfolded.safetensors} of {@link BundledModels} when the build ships one and the fixed prior
+ * otherwise; the description, {@link #prior()} and the first progress line say which. Setting
+ * {@code --lambda} or {@code --iters} ({@link #withLambda}, {@link #withMaxIterations}) asks for the
+ * fixed prior, whose parameters they are, and so drops the bundled model.
+ *
  * <p>Intensities are divided by {@code max|y|} before the stages and multiplied back after. Results
  * do not depend on the thread count.
  *
@@ -49,7 +58,7 @@ import mrisr.sr.volume.Volume;
  * Volume learned = new Unfolded().withModel(Path.of("unfolded.safetensors")).run(lr, ctx);
  * }</pre>
  */
-public final class Unfolded implements RegularizedMethod {
+public final class Unfolded implements RegularizedMethod, LearnedMethod {
     /** Default number of stages of the fixed-prior iteration. */
     public static final int DEFAULT_STAGES = 8;
     /** Default TV weight λ (relative to {@code γ_H} and the intensity range of {@code y}). */
@@ -66,21 +75,35 @@ public final class Unfolded implements RegularizedMethod {
     private final int stages;
     private final double lambda;
     private final UnfoldedTraining model;
+    private final BundledModels bundled; // where to look for a model when none is given, or null
 
-    /** The fixed-prior default: {@value #DEFAULT_STAGES} stages, λ = {@value #DEFAULT_LAMBDA}. */
+    /**
+     * The fixed-prior default: {@value #DEFAULT_STAGES} stages, λ = {@value #DEFAULT_LAMBDA}. The
+     * registered method also looks for the bundled model ({@link #withBundledModels}).
+     */
     public Unfolded() {
-        this(DEFAULT_STAGES, DEFAULT_LAMBDA, null);
+        this(DEFAULT_STAGES, DEFAULT_LAMBDA, null, null);
     }
 
-    private Unfolded(int stages, double lambda, UnfoldedTraining model) {
+    private Unfolded(int stages, double lambda, UnfoldedTraining model, BundledModels bundled) {
         this.stages = stages;
         this.lambda = lambda;
         this.model = model;
+        this.bundled = bundled;
     }
 
     /** This method with the learned stages of {@code model}. */
     public Unfolded withModel(UnfoldedTraining model) {
-        return new Unfolded(stages, lambda, Objects.requireNonNull(model, "model"));
+        return new Unfolded(stages, lambda, Objects.requireNonNull(model, "model"), null);
+    }
+
+    /**
+     * This method using {@code models}' {@code unfolded.safetensors} when it exists (read at each
+     * run) and the fixed prior otherwise; drops a model given with {@link #withModel}.
+     */
+    @Override
+    public Unfolded withBundledModels(BundledModels models) {
+        return new Unfolded(stages, lambda, null, Objects.requireNonNull(models, "models"));
     }
 
     /**
@@ -92,7 +115,7 @@ public final class Unfolded implements RegularizedMethod {
         return withModel(UnfoldedTraining.load(file));
     }
 
-    /** The learned model, or null for the fixed-prior default. */
+    /** The model given with {@link #withModel}, or null (the fixed prior, or a bundled model read at each run). */
     public UnfoldedTraining model() {
         return model;
     }
@@ -104,8 +127,28 @@ public final class Unfolded implements RegularizedMethod {
 
     @Override
     public String description() {
-        return "deep unfolding: K stages of data consistency (Fourier closed form or CG) and a prior; learned with --model,"
-                + " else a fixed TV prior (half-quadratic splitting, lambda, --iters stages)";
+        String head = "deep unfolding: K stages of data consistency (Fourier closed form or CG) and a prior; ";
+        String fixed = "fixed TV prior (half-quadratic splitting, lambda, --iters stages)";
+        if (model != null) return head + "learned stages (" + describe(model) + ")";
+        if (bundled == null) return head + fixed;
+        return head + (usesBundled() ? "learned stages (" + bundled.describe(BundledModels.Model.UNFOLDED) + ")"
+                : fixed + ", no bundled model");
+    }
+
+    /** {@inheritDoc} {@code "bundled unfolded"}, {@code "tv fallback"}, {@code "tv"} or {@code "trained, K stages"}. */
+    @Override
+    public String prior() {
+        if (model != null) return "trained, " + model.hyper().stages() + " stages";
+        if (bundled == null) return "tv";
+        return usesBundled() ? "bundled " + BundledModels.Model.UNFOLDED.id() : "tv fallback";
+    }
+
+    private boolean usesBundled() {
+        return bundled != null && bundled.contains(BundledModels.Model.UNFOLDED);
+    }
+
+    private static String describe(UnfoldedTraining m) {
+        return m.hyper().stages() + " learned stages of " + m.hyper().features() + " features";
     }
 
     /** The TV weight of the fixed prior. */
@@ -114,24 +157,26 @@ public final class Unfolded implements RegularizedMethod {
         return lambda;
     }
 
-    /** The number of stages {@code K} (of the model when one is bound). */
+    /** The number of stages {@code K}: of the model when one is given, else of the fixed prior. */
     @Override
     public int maxIterations() {
         return model != null ? model.hyper().stages() : stages;
     }
 
     /**
+     * The fixed prior with TV weight {@code lambda} (a bundled model is no longer looked for).
+     *
      * @throws InputException when λ is not finite and ≥ 0, or a trained model is bound (its λ_k are learned)
      */
     @Override
     public Unfolded withLambda(double lambda) {
         if (model != null) throw new InputException("unfolded: --lambda applies to the fixed prior; the model's lambda_k are learned");
         if (!Double.isFinite(lambda) || !(lambda >= 0)) throw new InputException("unfolded: lambda is " + lambda + ", must be a finite number >= 0");
-        return new Unfolded(stages, lambda, null);
+        return new Unfolded(stages, lambda, null, null);
     }
 
     /**
-     * The same method with {@code iterations} stages.
+     * The fixed prior with {@code iterations} stages (a bundled model is no longer looked for).
      *
      * @throws InputException unless 1 ≤ iterations ≤ {@value UnfoldedNetwork#MAX_STAGES}, or when a trained model
      *     (whose stage count is fixed) is bound
@@ -142,7 +187,7 @@ public final class Unfolded implements RegularizedMethod {
         if (iterations < 1 || iterations > UnfoldedNetwork.MAX_STAGES) {
             throw new InputException("unfolded: stages (--iters) is " + iterations + ", must be in 1.." + UnfoldedNetwork.MAX_STAGES);
         }
-        return new Unfolded(iterations, lambda, null);
+        return new Unfolded(iterations, lambda, null, null);
     }
 
     /** {@inheritDoc} The seed is not used: the method is deterministic. */
@@ -150,16 +195,25 @@ public final class Unfolded implements RegularizedMethod {
     public Volume run(Volume lr, SrContext ctx) {
         UnfoldingGrid grid = UnfoldingGrid.of(name(), lr, ctx);
         DataConsistency dc = DataConsistency.of(grid.h);
-        ctx.progress().accept(name() + ": " + (model == null ? String.format(Locale.ROOT, "%d stages, fixed TV prior, lambda %s", stages, lambda)
-                : model.hyper().stages() + " learned stages of " + model.hyper().features() + " features") + "; " + dc.describe());
-        return grid.solveAll(lr, ctx.progress(), (y, x0, progress) -> model == null
+        UnfoldedTraining learned = model;
+        String prior = learned != null ? describe(learned) : null;
+        if (bundled != null) {
+            learned = bundled.read(BundledModels.Model.UNFOLDED, UnfoldedTraining::load).orElse(null);
+            prior = learned != null ? describe(learned) + " (" + bundled.describe(BundledModels.Model.UNFOLDED) + ")" : null;
+        }
+        if (learned == null) {
+            prior = String.format(Locale.ROOT, "%d stages, fixed TV prior, lambda %s", stages, lambda) + (bundled != null ? " (no bundled model)" : "");
+        }
+        ctx.progress().accept(name() + ": " + prior + "; " + dc.describe());
+        UnfoldedTraining m = learned;
+        return grid.solveAll(lr, ctx.progress(), (y, x0, progress) -> m == null
                 ? reconstruct(dc, y, x0, grid.hrSpacing, progress)
-                : learned(dc, y, x0, progress));
+                : learned(m, dc, y, x0, progress));
     }
 
-    private Tensor learned(DataConsistency dc, Tensor y, Tensor x0, Consumer<String> progress) {
-        Tensor x = model.network().reconstruct(y, x0, dc, PRIOR_TILE);
-        progress.accept(name() + ": " + model.hyper().stages() + " learned stages done");
+    private Tensor learned(UnfoldedTraining m, DataConsistency dc, Tensor y, Tensor x0, Consumer<String> progress) {
+        Tensor x = m.network().reconstruct(y, x0, dc, PRIOR_TILE);
+        progress.accept(name() + ": " + m.hyper().stages() + " learned stages done");
         return x;
     }
 

@@ -18,7 +18,9 @@
  * On 16×16×32 with factors 1,1,4 and a Gaussian profile, the closed form matches a double-precision
  * CG reference to about 1e-7 (relative), circular or mirrored.
  *
- * <p><b>Defaults.</b> Without a model the priors are a fixed TV proximal step (half-quadratic
+ * <p><b>Defaults.</b> Without {@code --model} the registered method uses the {@code unfolded.safetensors}
+ * shipped with mrisr ({@link mrisr.sr.methods.BundledModels}) when the build has one. Without any
+ * model the priors are a fixed TV proximal step (half-quadratic
  * splitting, 8 stages, {@code μ_k/γ_H} from 0.1 to 10 geometrically, λ = 0.005), chosen on a 48³
  * ellipsoid phantom and a 48³ brain phantom (4× through-plane, Gaussian profile, 1 % noise), where it
  * scored 38.9 and 24.4 dB against B-spline's 35.4 and 23.3 dB and the {@code tv} method's 38.9 and

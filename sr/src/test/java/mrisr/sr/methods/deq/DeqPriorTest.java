@@ -113,7 +113,8 @@ class DeqPriorTest {
                 .run(lr, ctx).data().toArray();
         assertThat(viaFile).containsExactly(direct);
         assertThat(DeqMethod.withModel(file).description()).contains("trained R DeqPrior(hidden=4)");
-        assertThat(log).hasSize(1);
+        assertThat(log).hasSize(2);
+        assertThat(log.getFirst()).isEqualTo("deq: prior R trained DeqPrior(hidden=4)");
     }
 
     @Test

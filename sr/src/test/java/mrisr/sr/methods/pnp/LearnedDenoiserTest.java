@@ -17,6 +17,7 @@ import mrisr.engine.Tensor;
 import mrisr.nn.Conv3d;
 import mrisr.nn.Parameter;
 import mrisr.nn.io.SafeTensors;
+import mrisr.sr.methods.BundledModels;
 import mrisr.sr.nets.DnCnn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,7 +107,10 @@ class LearnedDenoiserTest {
         float[] v = rand(47, shape);
         assertThat(loaded.denoise(Tensor.fromArray(v, shape), 0.07).toArray())
                 .containsExactly(new LearnedDenoiser(net).denoise(Tensor.fromArray(v, shape), 0.07).toArray());
-        assertThat(DenoiserOption.parse(file.toString()).describe()).contains("DnCNN 4x3");
+        assertThat(DenoiserOption.parse(file.toString(), BundledModels.in(dir)).describe())
+                .startsWith("learned denoiser (dncnn.safetensors, DnCNN 4x3, slabs of 16 planes + ");
+        assertThat(loaded.origin()).isEqualTo("dncnn.safetensors");
+        assertThat(new LearnedDenoiser(net).origin()).isNull();
     }
 
     @Test

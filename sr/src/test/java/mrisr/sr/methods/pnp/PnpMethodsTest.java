@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import mrisr.engine.Tensor;
 import mrisr.sr.InputException;
+import mrisr.sr.methods.BundledModels;
 import mrisr.sr.methods.Methods;
 import mrisr.sr.methods.SrContext;
 import mrisr.sr.methods.baseline.Interpolation;
@@ -30,10 +32,10 @@ class PnpMethodsTest {
         bsplinePsnr = PnpTesting.psnr(hr.data().toArray(), Interpolation.bspline().run(lr, X4).data().toArray());
     }
 
-    /** Measured with the defaults: pnp-hqs +3.3 dB, pnp-admm +3.6 dB, red +2.6 dB over 31.2 dB. */
+    /** Measured with the TV prior: pnp-hqs +3.3 dB, pnp-admm +3.6 dB, red +2.6 dB over 31.2 dB. */
     @Test
     void everyMethodBeatsCubicBSplineByOverOneAndAHalfDecibels() {
-        for (PnpMethod m : PnpMethods.all()) {
+        for (PnpMethod m : List.of(new PnpHqs(), new PnpAdmm(), new Red())) {
             Volume sr = m.run(lr, X4);
             assertThat(sr.shape()).containsExactly(48, 48, 48);
             assertThat(sr.affine()).isDeepEqualTo(Volume.resampledAffine(lr.affine(), X4.factors()));
@@ -91,12 +93,21 @@ class PnpMethodsTest {
     }
 
     @Test
-    void registeredWithTheTvDenoiserAndTheDocumentedDefaults() {
+    void registeredWithTheShippedDenoiserOrTvAndTheDocumentedDefaults() {
         assertThat(Methods.names()).containsSubsequence("pnp-hqs", "pnp-admm", "red");
         assertThat(Methods.get("pnp-hqs")).isInstanceOf(PnpHqs.class);
         assertThat(Methods.get("pnp-admm")).isInstanceOf(PnpAdmm.class);
         assertThat(Methods.get("red")).isInstanceOf(Red.class);
-        for (PnpMethod m : PnpMethods.all()) assertThat(m.denoiser()).as(m.name()).isInstanceOf(TvDenoiser.class);
+        boolean shipped = BundledModels.classpath().contains(BundledModels.Model.DNCNN);
+        for (PnpMethod m : PnpMethods.all()) {
+            assertThat(m.denoiser()).as(m.name()).isInstanceOf(TvDenoiser.class);
+            assertThat(m.prior()).as(m.name()).isEqualTo(shipped ? "bundled dncnn" : "tv fallback");
+            assertThat(Methods.get(m.name())).isSameAs(m);
+            assertThat(Methods.get(m.name())).isInstanceOf(mrisr.sr.methods.modelbased.RegularizedMethod.class);
+        }
+        assertThat(new PnpHqs().prior()).isEqualTo("tv");
+        assertThat(new PnpHqs().withDenoiser(new NlmDenoiser()).prior()).isEqualTo("nlm");
+        assertThat(new PnpHqs().withDenoiser(new NlmDenoiser()).description()).contains("; prior: non-local means");
         assertThat(new PnpHqs().schedule()).isEqualTo(PnpHqs.DEFAULT_SCHEDULE);
         assertThat(new PnpAdmm().schedule()).isEqualTo(PnpAdmm.DEFAULT_SCHEDULE);
         assertThat(new Red().schedule()).isEqualTo(Red.DEFAULT_SCHEDULE);
@@ -109,16 +120,22 @@ class PnpMethodsTest {
 
     @Test
     void denoiserOptionPicksThePrior() {
-        assertThat(DenoiserOption.parse("tv")).isInstanceOf(TvDenoiser.class);
-        assertThat(DenoiserOption.parse(" NLM ")).isInstanceOf(NlmDenoiser.class);
-        assertThat(DenoiserOption.apply(Methods.get("pnp-admm"), "nlm").denoiser()).isInstanceOf(NlmDenoiser.class);
-        assertThatThrownBy(() -> DenoiserOption.parse("bm3d")).isInstanceOf(DenoiserException.class)
-                .hasMessageContaining("--denoiser bm3d").hasMessageContaining("tv, nlm");
-        assertThatThrownBy(() -> DenoiserOption.parse("")).isInstanceOf(DenoiserException.class);
-        assertThatThrownBy(() -> DenoiserOption.parse("/no/such/model.safetensors")).isInstanceOf(DenoiserException.class)
+        BundledModels none = BundledModels.in(Path.of("no-such-folder"));
+        assertThat(DenoiserOption.parse("tv", none)).isInstanceOf(TvDenoiser.class);
+        assertThat(DenoiserOption.parse(" NLM ", none)).isInstanceOf(NlmDenoiser.class);
+        PnpMethod nlm = DenoiserOption.apply(Methods.get("pnp-admm"), "nlm", none);
+        assertThat(nlm.denoiser()).isInstanceOf(NlmDenoiser.class);
+        assertThat(nlm.prior()).isEqualTo("nlm"); // an explicit choice: no bundled model is looked for
+        assertThatThrownBy(() -> DenoiserOption.parse("bm3d", none)).isInstanceOf(DenoiserException.class)
+                .hasMessageContaining("--denoiser bm3d").hasMessageContaining("tv, nlm, learned");
+        assertThatThrownBy(() -> DenoiserOption.parse("", none)).isInstanceOf(DenoiserException.class);
+        assertThatThrownBy(() -> DenoiserOption.parse("/no/such/model.safetensors", none)).isInstanceOf(DenoiserException.class)
                 .hasMessageContaining("--denoiser: denoiser model /no/such/model.safetensors: no such file");
-        assertThatThrownBy(() -> DenoiserOption.apply(Methods.get("tv"), "nlm")).isInstanceOf(DenoiserException.class)
+        assertThatThrownBy(() -> DenoiserOption.apply(Methods.get("tv"), "nlm", none)).isInstanceOf(DenoiserException.class)
                 .hasMessageContaining("pnp-hqs, pnp-admm, red").hasMessageContaining("not to 'tv'");
+        assertThatThrownBy(() -> DenoiserOption.parse("learned", none)).isInstanceOf(DenoiserException.class)
+                .hasMessageContaining("--denoiser learned: no learned denoiser is shipped")
+                .hasMessageContaining("no-such-folder have no dncnn.safetensors").hasMessageContaining("--denoiser FILE.safetensors");
     }
 
     @Test
