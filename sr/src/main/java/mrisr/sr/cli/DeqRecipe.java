@@ -32,9 +32,20 @@ import picocli.CommandLine.Option;
  * {@link DeqMethod} ({@link DeqPrior#trainable}); the model loads with {@link DeqPrior#load} and runs
  * with {@code mrisr sr --method deq --model FILE}.
  *
+ * <p><b>Keeping the iteration convergent.</b> Nothing in {@code R_θ}'s architecture makes the map
+ * {@code f} a contraction, and a prior that sharpens what {@code H} cannot see makes it expansive: the
+ * iteration then stops converging (a prior trained with a too large step reached a gain of 1.02
+ * and no longer converged in 50 iterations). So the loss adds a penalty on the gain of {@code f} at
+ * each training fixed point, {@code w·mean(max(0, g − ρ)²)} with {@code g} from
+ * {@link DeqNetwork#gain} ({@value #GAIN_ITERATIONS} power iterations), {@code w} =
+ * {@value #PENALTY_WEIGHT} and {@code ρ = --contraction} (default {@value #DEFAULT_CONTRACTION}, the
+ * estimate for the smoothing prior the training starts from). It is a soft constraint: with a
+ * sensible learning rate it holds the estimate near ρ, with a far too large one it cannot.
+ *
  * <p>Validation solves the held-out patches as {@code mrisr sr} does (Anderson, tolerance
  * {@value DeqMethod#TOLERANCE}, at most {@value DeqMethod#MAX_ITERATIONS} iterations) with the
- * trained prior, and the final report says how well those solves converged.
+ * trained prior, and the final report says how well those solves converged and what gain the map has
+ * there, with a warning when a solve did not converge.
  */
 final class DeqRecipe extends PhysicsRecipe {
     /** The options only this method takes (besides the acquisition's). */

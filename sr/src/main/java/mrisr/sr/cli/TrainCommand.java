@@ -54,13 +54,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Trains the learned part of a method on high-resolution volumes (or brain phantoms) and writes the model file "
-                + "the method loads:",
-            "  srcnn3d, edsr3d  super-resolution networks predicting the residual over cubic B-spline interpolation of "
-                + "patches degraded on the fly as 'mrisr degrade' does (for 'mrisr sr --model');",
-            "  dncnn            the plug-and-play denoiser, on clean patches plus Gaussian noise of a random level (for "
-                + "'mrisr sr --method pnp-hqs|pnp-admm|red --denoiser');",
-            "  unfolded, deq    the learned stages of deep unfolding and the prior of the deep-equilibrium method, "
-                + "trained end to end through their physics on patches degraded alone (for 'mrisr sr --model').",
+                + "the method loads: the super-resolution networks srcnn3d and edsr3d (for 'mrisr sr --model'), which predict "
+                + "the residual over cubic B-spline interpolation of patches degraded on the fly as 'mrisr degrade' does; the "
+                + "plug-and-play denoiser dncnn (for 'mrisr sr --denoiser FILE' with pnp-hqs, pnp-admm and red), trained on "
+                + "clean patches plus Gaussian noise of a random level that it takes as a second input; and the learned stages "
+                + "of unfolded and the prior of deq (for 'mrisr sr --model'), trained end to end through their physics on "
+                + "patches degraded alone. Options that only some methods take say which; giving one to another method is "
+                + "an error.",
             "",
             "Sub-pixel networks run on the low-resolution grid and need the same integer factor on every axis (default "
                 + "for 2,2,2); pre-upsampling networks run on the interpolated grid and handle anisotropic factors such as "
@@ -107,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--steps", paramLabel = "N",
-            description = "Optimisation steps (default: srcnn3d, edsr3d 2000; dncnn, unfolded 1000; deq 300).")
+            description = "Optimisation steps (default: srcnn3d, edsr3d 2000; dncnn 800; unfolded 600; deq 300).")
     Long steps;
 
     @Option(names = "--epochs", paramLabel = "N",
@@ -124,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
     DegradationOptions acquisition;
 
     @Option(names = "--features", paramLabel = "C",
-            description = "Channels: srcnn3d 32, edsr3d 16, dncnn 24 (its width), unfolded 16 (per stage prior), deq 8 "
+            description = "Channels: srcnn3d 32, edsr3d 16, dncnn 16 (its width), unfolded 16 (per stage prior), deq 8 "
                     + "(hidden channels of the prior) by default.")
     Integer features;
 

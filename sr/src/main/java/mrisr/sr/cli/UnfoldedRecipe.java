@@ -46,7 +46,7 @@ final class UnfoldedRecipe extends PhysicsRecipe {
 
     @Override
     public Defaults defaults() {
-        return new Defaults(1000, 32, 2, 1e-3, "l1");
+        return new Defaults(600, 32, 2, 1e-3, "l1");
     }
 
     @Override

@@ -32,14 +32,17 @@ import mrisr.sr.volume.Volume;
  * {@code SafeTensors.save(file, network, metadata)} — or {@link DeqPrior#save} on {@link #prior()} —
  * writes a file that {@link DeqPrior#load} and {@code mrisr sr --method deq --model} read. {@code H}
  * and {@code γ} are computed once per patch shape and cached. The solver reports of the last
- * forward pass are kept for logging ({@link #lastEquilibria()}).
+ * forward pass are kept for logging ({@link #lastEquilibria()}), and {@link #gain} estimates how
+ * strongly the map contracts at its fixed points, differentiably, so training can keep the trained
+ * prior contractive (a trained prior that stops contracting no longer converges).
  *
  * <pre>{@code
  * DeqPrior prior = DeqPrior.trainable(8, new double[] {1, 1, 4}, DeqMethod.DEFAULT_STRENGTH, new Rng(0));
  * DeqNetwork net = new DeqNetwork(prior, Degradation.builder().factors(1, 1, 4).build(), new double[] {1, 1, 1},
  *         DeepEquilibrium.of(DeqMethod.defaultSolver()));
  * Tensor sr = net.forward(lrBatch);              // [N, 1, mx, my, 4·mz]
- * loss.compute(sr, hrBatch).backward();          // ∂L/∂θ through the fixed point
+ * Tensor penalty = net.gain(20).sub(0.95).relu().pow(2).mean();
+ * loss.compute(sr, hrBatch).add(penalty).backward();   // ∂L/∂θ through the fixed point
  * }</pre>
  */
 public final class DeqNetwork extends Module {
