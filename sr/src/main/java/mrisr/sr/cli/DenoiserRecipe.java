@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import mrisr.engine.Rng;
 import mrisr.nn.Module;
 import mrisr.nn.train.BatchSource;
@@ -91,7 +90,7 @@ final class DenoiserRecipe implements TrainingRecipe {
     }
 
     @Override
-    public void build(TrainingSet set, Common c, Consumer<String> progress) {
+    public void build(TrainingSet set, Common c) {
         patch = new int[] {c.patch(), c.patch(), c.patch()};
         CleanPatchSampler train = new CleanPatchSampler(set.training(), patch, true);
         CleanPatchSampler held = new CleanPatchSampler(List.of(set.validation()), patch, false);

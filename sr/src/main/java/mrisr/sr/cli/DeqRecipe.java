@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import mrisr.engine.Rng;
 import mrisr.engine.Tensor;
 import mrisr.nn.Module;
@@ -112,7 +111,7 @@ final class DeqRecipe extends PhysicsRecipe {
     }
 
     @Override
-    void buildModel(double[] hrSpacing, long seed, Consumer<String> progress) {
+    void buildModel(double[] hrSpacing, long seed) {
         int[] f = degradation.factors();
         prior = DeqPrior.trainable(hidden, new double[] {f[0], f[1], f[2]}, DeqMethod.DEFAULT_STRENGTH, new Rng(seed));
         network = new DeqNetwork(prior, degradation.noiseFree(), hrSpacing,
@@ -190,7 +189,8 @@ final class DeqRecipe extends PhysicsRecipe {
             worst = Math.max(worst, r.residual());
         }
         String line = String.format(Locale.ROOT, "fixed points of the %d validation patches: %d converged, at most %d iterations, "
-                + "relative residual <= %.2g, gain of the map <= %.3f; training solves that did not converge: %d forward, %d backward",
+                + "relative residual <= %.2g, estimated gain of the map <= %.3f; solves of this session's training that did not "
+                + "converge: %d forward, %d backward",
                 tracking.results.size(), converged, most, worst, tracking.largestGain, forwardFailures, backwardFailures);
         if (converged == tracking.results.size()) return line;
         return line + System.lineSeparator() + "warning: the trained prior's iteration did not converge on " + (tracking.results.size() - converged)

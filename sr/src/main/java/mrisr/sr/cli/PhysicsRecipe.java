@@ -2,7 +2,6 @@ package mrisr.sr.cli;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import mrisr.nn.train.BatchSource;
 import mrisr.nn.train.Validation;
 import mrisr.sr.data.PatchSampler;
@@ -45,14 +44,14 @@ abstract class PhysicsRecipe implements TrainingRecipe {
     abstract void configureModel(TrainOptions o);
 
     @Override
-    public final void build(TrainingSet set, Common c, Consumer<String> progress) {
+    public final void build(TrainingSet set, Common c) {
         lrPatch = SrNetworkRecipe.lrPatch(degradation.factors(), c.patch());
         PatchSampler train = new PatchSampler(set.training(), degradation, lrPatch, true, PatchSampler.Simulation.PATCH);
         PatchSampler held = new PatchSampler(List.of(set.validation()), degradation, lrPatch, false, PatchSampler.Simulation.PATCH);
         hrPatch = train.hrPatch();
         // H in voxel units does not depend on the voxel size (the profiles' FWHM is the low-resolution voxel),
         // so one operator serves volumes of any spacing
-        buildModel(set.validation().spacing(), c.seed(), progress);
+        buildModel(set.validation().spacing(), c.seed());
         batches = SrBatches.direct(train, c.batch());
         validation = SrValidation.direct(held, VALIDATION_PATCHES, c.batch(), c.seed() ^ 0x5EEDL);
     }
@@ -63,7 +62,7 @@ abstract class PhysicsRecipe implements TrainingRecipe {
      * @param hrSpacing voxel sizes of the high-resolution grid in mm
      * @param seed      the run's seed (initial weights)
      */
-    abstract void buildModel(double[] hrSpacing, long seed, Consumer<String> progress);
+    abstract void buildModel(double[] hrSpacing, long seed);
 
     @Override
     public final BatchSource batches() {

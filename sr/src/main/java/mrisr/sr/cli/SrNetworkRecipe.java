@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import mrisr.engine.Rng;
 import mrisr.nn.Module;
 import mrisr.nn.train.BatchSource;
@@ -87,7 +86,7 @@ final class SrNetworkRecipe implements TrainingRecipe {
     }
 
     @Override
-    public void build(TrainingSet set, Common c, Consumer<String> progress) {
+    public void build(TrainingSet set, Common c) {
         lrPatch = lrPatch(arch.factors(), c.patch());
         PatchSampler trainSampler = new PatchSampler(set.training(), degradation, lrPatch, true);
         PatchSampler valSampler = new PatchSampler(List.of(set.validation()), degradation, lrPatch, false);

@@ -229,7 +229,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingSet set = d.equals("phantom") ? TrainingSet.phantoms(count, common.seed(), size, progress::message)
                 : TrainingSet.directory(Path.of(d), progress::message);
         for (String note : set.notes()) progress.message("note: " + note);
-        recipe.build(set, common, progress::message);
+        recipe.build(set, common);
         if (epochs != null) {
             long perEpoch = stepsPerEpoch(set.trainingVoxels(), common.batch(), recipe.samplePatch());
             totalSteps = Math.multiplyExact(perEpoch, (long) epochs);

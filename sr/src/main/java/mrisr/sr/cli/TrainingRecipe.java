@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import mrisr.nn.Module;
 import mrisr.nn.loss.Loss;
 import mrisr.nn.train.BatchSource;
@@ -69,10 +68,9 @@ interface TrainingRecipe {
     /**
      * Makes the module, training batches and validation on {@code set}.
      *
-     * @param progress receives notes worth printing
      * @throws mrisr.sr.InputException when the data does not fit (e.g. volumes smaller than a patch)
      */
-    void build(TrainingSet set, Common common, Consumer<String> progress);
+    void build(TrainingSet set, Common common);
 
     /** What the trainer optimises and checkpoints. */
     Module module();

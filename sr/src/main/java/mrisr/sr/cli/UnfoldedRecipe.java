@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import mrisr.engine.Rng;
 import mrisr.nn.Module;
 import mrisr.sr.methods.unfolding.UnfoldedNetwork;
@@ -57,7 +56,7 @@ final class UnfoldedRecipe extends PhysicsRecipe {
     }
 
     @Override
-    void buildModel(double[] hrSpacing, long seed, Consumer<String> progress) {
+    void buildModel(double[] hrSpacing, long seed) {
         model = UnfoldedTraining.create(hyper, new Rng(seed));
         bound = model.bind(degradation.noiseFree().operator(hrPatch, hrSpacing));
     }
