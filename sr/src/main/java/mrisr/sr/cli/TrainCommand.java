@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import mrisr.engine.Grad;
-import mrisr.engine.Rng;
 import mrisr.nn.loss.CharbonnierLoss;
 import mrisr.nn.loss.L1Loss;
 import mrisr.nn.loss.Loss;
@@ -26,42 +25,46 @@ import mrisr.nn.train.Progress;
 import mrisr.nn.train.Trainer;
 import mrisr.nn.train.TrainingLog;
 import mrisr.sr.InputException;
-import mrisr.sr.data.PatchSampler;
-import mrisr.sr.data.TrainingDegradation;
 import mrisr.sr.data.TrainingSet;
 import mrisr.sr.nets.Architecture;
-import mrisr.sr.nets.SrBatches;
-import mrisr.sr.nets.SrModel;
-import mrisr.sr.nets.SrValidation;
-import mrisr.sr.nets.Upsampling;
-import mrisr.sr.physics.SliceProfile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mrisr train}: trains a super-resolution network ({@code srcnn3d}, {@code edsr3d}) on
- * high-resolution volumes degraded on the fly, and writes a model file for {@code mrisr sr --model}.
+ * {@code mrisr train}: trains the learned part of a method on high-resolution volumes (or brain
+ * phantoms) and writes the model file the method loads — the super-resolution networks
+ * {@code srcnn3d} and {@code edsr3d} ({@code mrisr sr --model}), the plug-and-play denoiser
+ * {@code dncnn} ({@code mrisr sr --denoiser}), and the learned stages of {@code unfolded} and the
+ * prior of {@code deq} ({@code mrisr sr --model}).
  *
- * <p>Each step draws {@code --batch} patches ({@link PatchSampler}: random position, flips and axis
- * permutations, degradation through the same forward model as {@code mrisr degrade}, B-spline
- * interpolation), runs the network and takes an Adam step on the loss of the residual — L1 for
- * EDSR-3D, mean squared error for SRCNN-3D (as in their papers; with L1, SRCNN-3D's ReLUs collapsed
- * onto the zero residual, the median of the targets) — with a linear warm-up and a cosine
- * learning-rate decay to 1% over the run. Progress goes to stderr, every event to a JSON-lines
- * log, a checkpoint (weights, optimiser state, step, seed) is written atomically every
- * {@code --checkpoint-every} steps, and {@code --resume} continues a run bit-identically. The options
- * of a resumed run come from its checkpoint; options given again must agree with it.
+ * <p>This class owns what every method shares: the data ({@link TrainingSet}), the step count, the
+ * seed, Adam with a linear warm-up and a cosine learning-rate decay to 1% over the run
+ * ({@link #schedule}), the {@link Trainer} (progress on stderr, every event in a JSON-lines log, an
+ * atomic checkpoint of weights, optimiser state, step and options every {@code --checkpoint-every}
+ * steps, held-out validation, a stop on a NaN loss), and the option bookkeeping
+ * ({@link TrainOptions}: a resumed run takes its options from the checkpoint and refuses conflicting
+ * ones). What differs per method — module, batches, loss, validation, model file — is a
+ * {@link TrainingRecipe}: {@link SrNetworkRecipe}, {@link DenoiserRecipe}, {@link UnfoldedRecipe},
+ * {@link DeqRecipe}. An option that only other methods take is an error naming both.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Trains a super-resolution network on high-resolution volumes (or phantoms) degraded on the fly with the "
-                + "same forward model and defaults as 'mrisr degrade', and writes a model file for 'mrisr sr --model'.",
+            "Trains the learned part of a method on high-resolution volumes (or brain phantoms) and writes the model file "
+                + "the method loads: the super-resolution networks srcnn3d and edsr3d (for 'mrisr sr --model'), which predict "
+                + "the residual over cubic B-spline interpolation of patches degraded on the fly as 'mrisr degrade' does; the "
+                + "plug-and-play denoiser dncnn (for 'mrisr sr --denoiser FILE' with pnp-hqs, pnp-admm and red), trained on "
+                + "clean patches plus Gaussian noise of a random level that it takes as a second input; and the learned stages "
+                + "of unfolded and the prior of deq (for 'mrisr sr --model'), trained end to end through their physics on "
+                + "patches degraded alone. Options that only some methods take say which; giving one to another method is "
+                + "an error.",
             "",
-            "The network predicts the residual over cubic B-spline interpolation. Sub-pixel networks run on the "
-                + "low-resolution grid and need the same integer factor on every axis (default for 2,2,2); pre-upsampling "
-                + "networks run on the interpolated grid and handle anisotropic factors such as 1,1,4 (default there).",
+            "Sub-pixel networks run on the low-resolution grid and need the same integer factor on every axis (default "
+                + "for 2,2,2); pre-upsampling networks run on the interpolated grid and handle anisotropic factors such as "
+                + "1,1,4 (default there).",
             "",
             "Progress with ETA goes to stderr, every step and validation to a JSON-lines log, and a checkpoint is "
                 + "written atomically every --checkpoint-every steps; --resume CHECKPOINT continues bit-identically. "
@@ -73,21 +76,29 @@ import picocli.CommandLine.Spec;
             "  mrisr train --method srcnn3d --data hr/ --factor 1,1,4 --profile rect \\",
             "      --noise 0.01 --steps 3000",
             "      pre-upsampling SRCNN-3D for 4 mm rect slices and 1%% noise, own data",
+            "  mrisr train --method dncnn --data phantom --out dncnn.safetensors",
+            "      the denoiser for sigma up to 0.1; use it with",
+            "      mrisr sr --method pnp-hqs --denoiser dncnn.safetensors ...",
+            "  mrisr train --method unfolded --data phantom --factor 1,1,4 \\",
+            "      --noise 0.01 --rician --out unfolded.safetensors",
+            "      learned unfolding stages for 4x thick Gaussian slices, 1%% Rician noise",
+            "  mrisr train --method deq --data phantom --factor 1,1,4 \\",
+            "      --noise 0.01 --rician --out deq.safetensors",
+            "      the deep-equilibrium prior for the same acquisition",
             "  mrisr train --resume edsr3d.ckpt.safetensors",
             "      continue an interrupted run (same options, same result)",
             "  mrisr sr --in lr.nii.gz --out sr.nii.gz --method edsr3d \\",
             "      --model edsr3d.safetensors",
             "      use the model"})
 public final class TrainCommand implements Callable<Integer> {
-    /** Default number of steps. */
-    static final int DEFAULT_STEPS = 2000;
-    /** Held-out patches scored at each validation. */
-    static final int VALIDATION_PATCHES = 16;
+    /** The methods, in listing order. */
+    static final List<String> METHODS = List.of(Architecture.SRCNN3D, Architecture.EDSR3D, "dncnn", "unfolded", "deq");
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "Network: srcnn3d or edsr3d (required unless --resume).")
+    @Option(names = "--method", paramLabel = "NAME", description = "What to train: srcnn3d, edsr3d, dncnn, unfolded or deq "
+            + "(required unless --resume).")
     String method;
 
     @Option(names = "--data", paramLabel = "DIR|phantom",
@@ -95,7 +106,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + "for validation), or 'phantom' for brain phantoms (required unless --resume).")
     String data;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (default: " + DEFAULT_STEPS + ").")
+    @Option(names = "--steps", paramLabel = "N",
+            description = "Optimisation steps (default: srcnn3d, edsr3d 2000; dncnn 800; unfolded 600; deq 300).")
     Long steps;
 
     @Option(names = "--epochs", paramLabel = "N",
@@ -108,40 +120,40 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue the run that wrote this checkpoint.")
     Path resume;
 
-    @Option(names = "--factor", paramLabel = "FX,FY,FZ", description = "Integer downsampling factors along i, j, k (default: 2,2,2).")
-    String factor;
+    @Mixin
+    DegradationOptions acquisition;
 
-    @Option(names = "--profile", paramLabel = "rect|gaussian|trapezoid",
-            description = "Slice profile, FWHM = low-resolution voxel size (default: gaussian, as 'mrisr degrade').")
-    String profile;
-
-    @Option(names = "--noise", paramLabel = "SIGMA", description = "Noise standard deviation as a fraction of the intensity range (default: 0).")
-    Double noise;
-
-    @Option(names = "--rician", description = "Rician instead of Gaussian noise.")
-    Boolean rician;
-
-    @Option(names = "--upsampling", paramLabel = "pre|subpixel",
-            description = "Where the network upsamples (default: subpixel when all factors are equal, else pre).")
-    String upsampling;
-
-    @Option(names = "--features", paramLabel = "C", description = "Channels (default: srcnn3d 32, edsr3d 16).")
+    @Option(names = "--features", paramLabel = "C",
+            description = "Channels: srcnn3d 32, edsr3d 16, dncnn 16 (its width), unfolded 16 (per stage prior), deq 8 "
+                    + "(hidden channels of the prior) by default.")
     Integer features;
 
-    @Option(names = "--blocks", paramLabel = "B", description = "Residual blocks of edsr3d (default: 2).")
-    Integer blocks;
+    @Mixin
+    SrNetworkRecipe.Options srOptions;
+
+    @Mixin
+    DenoiserRecipe.Options denoiserOptions;
+
+    @Mixin
+    UnfoldedRecipe.Options unfoldedOptions;
+
+    @Mixin
+    DeqRecipe.Options deqOptions;
 
     @Option(names = "--patch", paramLabel = "P",
-            description = "Edge of a high-resolution training patch in voxels, rounded up to a multiple of the factors (default: 24).")
+            description = "Edge of a high-resolution training patch in voxels, rounded up to a multiple of the factors "
+                    + "(default: srcnn3d, edsr3d 24; dncnn, unfolded, deq 32).")
     Integer patch;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Patches per step (default: 4).")
+    @Option(names = "--batch", paramLabel = "N", description = "Patches per step (default: 4; unfolded, deq 2).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate after a linear warm-up, decayed by a cosine to 1%% of it (default: srcnn3d 1e-3, edsr3d 3e-3).")
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate after a linear warm-up, decayed by a cosine to 1%% "
+            + "of it (default: edsr3d 3e-3, the others 1e-3).")
     Double lr;
 
-    @Option(names = "--loss", paramLabel = "l1|mse|charbonnier", description = "Training loss on the residual (default: srcnn3d mse, edsr3d l1, as in their papers).")
+    @Option(names = "--loss", paramLabel = "l1|mse|charbonnier",
+            description = "Training loss (default: srcnn3d, dncnn, deq mse; edsr3d, unfolded l1).")
     String loss;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, sampling, augmentation and noise (default: 0).")
@@ -170,38 +182,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "FILE", description = "JSON-lines training log, appended to (default: the --out name with .train.jsonl).")
     Path log;
 
-    /** The options that define a run, as stored in its checkpoints; resolved from the command line and the checkpoint. */
-    record Settings(String method, String data, long steps, int[] factors, SliceProfile.Kind profile, double noise, boolean rician,
-            Upsampling upsampling, int features, int blocks, int patch, int batch, double lr, String loss, long seed, int phantoms,
-            int[] phantomSize) {
-        Settings withSteps(long n) {
-            return new Settings(method, data, n, factors, profile, noise, rician, upsampling, features, blocks, patch, batch, lr, loss,
-                    seed, phantoms, phantomSize);
-        }
-
-        Map<String, String> metadata() {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("train.method", method);
-            m.put("train.data", data);
-            m.put("train.steps", Long.toString(steps));
-            m.put("train.factor", Architecture.format(factors));
-            m.put("train.profile", profile.cliName());
-            m.put("train.noise", Double.toString(noise));
-            m.put("train.rician", Boolean.toString(rician));
-            m.put("train.upsampling", upsampling.cliName());
-            m.put("train.features", Integer.toString(features));
-            m.put("train.blocks", Integer.toString(blocks));
-            m.put("train.patch", Integer.toString(patch));
-            m.put("train.batch", Integer.toString(batch));
-            m.put("train.lr", Double.toString(lr));
-            m.put("train.loss", loss);
-            m.put("train.seed", Long.toString(seed));
-            m.put("train.phantoms", Integer.toString(phantoms));
-            m.put("train.phantom_size", Architecture.format(phantomSize));
-            return m;
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -216,51 +196,63 @@ public final class TrainCommand implements Callable<Integer> {
             from = Checkpoint.read(resume);
             saved = from.metadata();
         }
-        Settings s = settings(saved);
-        TrainingDegradation degradation = new TrainingDegradation(s.factors(), s.profile(), s.noise(), s.rician());
-        Path modelOut = out != null ? out : defaultOut(s.method());
+        TrainOptions o = new TrainOptions(resume, saved);
+        String m = o.text("--method", method, null);
+        if (m == null) throw new InputException("--method is required (" + String.join(", ", METHODS) + ")");
+        TrainingRecipe recipe = recipe(m);
+        checkApplicable(m);
+        String d = o.text("--data", data == null || data.equals("phantom") ? data : Path.of(data).toAbsolutePath().normalize().toString(), null);
+        if (d == null) throw new InputException("--data is required: a directory of NIfTI volumes or 'phantom'");
+        if (steps != null && epochs != null) throw new InputException("give --steps or --epochs, not both");
+        if (epochs != null && epochs < 1) throw new InputException("--epochs " + epochs + " must be >= 1");
+        if (steps != null && steps < 1) throw new InputException("--steps " + steps + " must be >= 1");
+        TrainingRecipe.Defaults defaults = recipe.defaults();
+        // with --epochs the step count is known once the data is loaded; it is checked against the checkpoint then
+        long totalSteps = Long.parseLong(epochs != null ? o.text("--steps", null, "1")
+                : o.text("--steps", steps == null ? null : steps.toString(), Long.toString(defaults.steps())));
+        recipe.configure(o);
+        TrainingRecipe.Common common = new TrainingRecipe.Common(o.integer("--patch", patch, defaults.patch(), 1, 4096),
+                o.integer("--batch", batch, defaults.batch(), 1, 4096), Long.parseLong(o.text("--seed", seed == null ? null : seed.toString(), "0")));
+        double rate = o.positive("--lr", lr, defaults.lr());
+        Loss chosen = lossOf(o.text("--loss", loss == null ? null : loss.trim().toLowerCase(Locale.ROOT), defaults.loss()));
+        int count = o.integer("--phantoms", phantoms, 4, 1, 10_000);
+        int[] size = parseSize(o.text("--phantom-size", phantomSize == null ? null : TrainOptions.normaliseList(phantomSize),
+                Architecture.format(TrainingSet.PHANTOM_SIZE)));
+
+        Path modelOut = out != null ? out : defaultOut(m);
         checkParent("--out", modelOut);
         Path ckpt = checkpoint != null ? checkpoint : resume != null ? resume : sibling(modelOut, ".ckpt.safetensors");
         checkParent("--checkpoint", ckpt);
         Path logFile = log != null ? log : sibling(modelOut, ".train.jsonl");
         checkParent("--log", logFile);
 
-        Architecture arch = new Architecture(s.method(), s.upsampling(), s.factors(), s.features(), s.blocks(), 1);
-        TrainingSet set = s.data().equals("phantom")
-                ? TrainingSet.phantoms(s.phantoms(), s.seed(), s.phantomSize(), progress::message)
-                : TrainingSet.directory(Path.of(s.data()), progress::message);
+        TrainingSet set = d.equals("phantom") ? TrainingSet.phantoms(count, common.seed(), size, progress::message)
+                : TrainingSet.directory(Path.of(d), progress::message);
         for (String note : set.notes()) progress.message("note: " + note);
-        int[] lrPatch = lrPatch(arch, s.patch());
-        PatchSampler trainSampler = new PatchSampler(set.training(), degradation, lrPatch, true);
-        PatchSampler valSampler = new PatchSampler(List.of(set.validation()), degradation, lrPatch, false);
-        long totalSteps = s.steps();
+        recipe.build(set, common);
         if (epochs != null) {
-            long perEpoch = stepsPerEpoch(set.trainingVoxels(), s.batch(), trainSampler.hrPatch());
+            long perEpoch = stepsPerEpoch(set.trainingVoxels(), common.batch(), recipe.samplePatch());
             totalSteps = Math.multiplyExact(perEpoch, (long) epochs);
-            pick("--epochs " + epochs + " (= " + totalSteps + " steps) and --steps", Long.toString(totalSteps),
-                    saved.get("train.steps"), null);
+            o.check("--epochs " + epochs + " (= " + totalSteps + " steps) and --steps", "--steps", Long.toString(totalSteps));
+            o.record("--steps", Long.toString(totalSteps));
             progress.message(epochs + " epochs of " + perEpoch + " steps = " + totalSteps + " steps");
         }
-        s = s.withSteps(totalSteps);
 
-        SrModel model = SrModel.create(arch, degradation, new Rng(s.seed()));
-        Adam optimizer = new Adam(model.network().parameters(), s.lr());
-        SrValidation validation = new SrValidation(valSampler, arch.upsampling(), VALIDATION_PATCHES, s.batch(), s.seed() ^ 0x5EEDL);
-        Map<String, String> meta = new LinkedHashMap<>(model.metadata());
-        meta.putAll(s.metadata());
-        progress.message(arch.describe() + ", " + model.network().trainableParameterCount() + " parameters; " + degradation.describe());
+        Adam optimizer = new Adam(recipe.module().parameters(), rate);
+        Map<String, String> meta = new LinkedHashMap<>(recipe.modelMetadata());
+        meta.putAll(o.metadata());
+        TrainingRecipe.Baseline baseline = recipe.baseline();
+        for (String line : recipe.describe()) progress.message(line);
         progress.message(set.description());
-        progress.message(String.format(Locale.ROOT, "patches %s -> %s, batch %d, %d steps; validation on %d held-out patches: "
-                        + "B-spline %.3f dB", Architecture.format(lrPatch), Architecture.format(trainSampler.hrPatch()), s.batch(),
-                totalSteps, VALIDATION_PATCHES, validation.baselinePsnr()));
+        progress.message(String.format(Locale.ROOT, "batch %d, %d steps; validation on %d held-out patches: %s %.3f dB", common.batch(),
+                totalSteps, TrainingRecipe.VALIDATION_PATCHES, baseline.name(), baseline.psnr()));
 
         Trainer.Result result;
         try (TrainingLog jsonl = TrainingLog.append(logFile)) {
-            Trainer.Builder builder = Trainer.builder(model.network(), optimizer, lossOf(s.loss()),
-                            new SrBatches(trainSampler, arch.upsampling(), s.batch()))
-                    .steps(totalSteps).seed(s.seed()).schedule(schedule(totalSteps, s.lr()))
+            Trainer.Builder builder = Trainer.builder(recipe.module(), optimizer, recipe.loss(chosen), recipe.batches())
+                    .steps(totalSteps).seed(common.seed()).schedule(schedule(totalSteps, rate))
                     .checkpoint(ckpt, checkpointEvery).log(jsonl).progress(progress)
-                    .validation(validation, validateEvery).metadata(meta);
+                    .validation(recipe.validation(), validateEvery).metadata(meta);
             if (stopAfter != null) builder.stopAfter(stopAfter);
             Trainer trainer = builder.build();
             result = from == null ? trainer.run() : trainer.resume(from);
@@ -268,22 +260,71 @@ public final class TrainCommand implements Callable<Integer> {
             throw new InputException(e.getMessage() + (e.lastCheckpoint() == null ? "; try a lower --lr"
                     : "; try a lower --lr, or --resume " + e.lastCheckpoint()), e);
         }
-        double psnr = result.metric();
-        if (Double.isNaN(psnr)) psnr = score(validation, model);
-        Map<String, String> notes = new LinkedHashMap<>(s.metadata());
+        recipe.module().eval();
+        double psnr;
+        String report;
+        try (var _ = Grad.off()) {
+            psnr = Double.isNaN(result.metric()) ? recipe.validation().evaluate(recipe.module()) : result.metric();
+            report = recipe.report();
+        }
+        Map<String, String> notes = new LinkedHashMap<>(o.metadata());
         notes.put("train.data_description", set.description());
         notes.put("trained_steps", Long.toString(result.step()));
         notes.put("val_psnr", String.format(Locale.ROOT, "%.4f", psnr));
-        notes.put("val_psnr_bspline", String.format(Locale.ROOT, "%.4f", validation.baselinePsnr()));
-        SrModel trained = model.withNotes(notes);
-        trained.save(modelOut);
+        notes.put("val_psnr_" + baseline.key(), String.format(Locale.ROOT, "%.4f", baseline.psnr()));
+        recipe.save(modelOut, notes);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(String.format(Locale.ROOT,
-                "wrote %s: %s, %d of %d steps (%.0f s this session); validation PSNR %.3f dB vs B-spline %.3f dB (%+.3f dB)",
-                modelOut, arch.describe(), result.step(), totalSteps, result.seconds(), psnr, validation.baselinePsnr(),
-                psnr - validation.baselinePsnr()));
+                "wrote %s: %s, %d of %d steps (%.0f s this session); validation PSNR %.3f dB vs %s %.3f dB (%+.3f dB)",
+                modelOut, recipe.title(), result.step(), totalSteps, result.seconds(), psnr, baseline.name(), baseline.psnr(),
+                psnr - baseline.psnr()));
+        if (!report.isEmpty()) stdout.println(report);
         if (!result.finished()) stdout.println("paused after step " + result.step() + "; continue with: mrisr train --resume " + ckpt);
         return 0;
+    }
+
+    /** The recipe of {@code m}. */
+    private TrainingRecipe recipe(String m) {
+        return switch (m) {
+            case Architecture.SRCNN3D, Architecture.EDSR3D -> new SrNetworkRecipe(m, acquisition, srOptions, features);
+            case "dncnn" -> new DenoiserRecipe(denoiserOptions, features);
+            case "unfolded" -> new UnfoldedRecipe(acquisition, unfoldedOptions, features);
+            case "deq" -> new DeqRecipe(acquisition, deqOptions, features);
+            default -> throw new InputException("--method '" + m + "' is not a network; expected one of " + String.join(", ", METHODS));
+        };
+    }
+
+    /** The methods that take each method-specific option. */
+    static Map<String, List<String>> optionOwners() {
+        Map<String, List<String>> owners = new LinkedHashMap<>();
+        for (String name : DegradationOptions.NAMES) {
+            owners.put(name, List.of(Architecture.SRCNN3D, Architecture.EDSR3D, "unfolded", "deq"));
+        }
+        for (String name : SrNetworkRecipe.OPTIONS) owners.put(name, List.of(Architecture.SRCNN3D, Architecture.EDSR3D));
+        for (String name : DenoiserRecipe.OPTIONS) owners.put(name, List.of("dncnn"));
+        for (String name : UnfoldedRecipe.OPTIONS) owners.put(name, List.of("unfolded"));
+        for (String name : DeqRecipe.OPTIONS) owners.put(name, List.of("deq"));
+        return owners;
+    }
+
+    /**
+     * @throws InputException naming the option and the methods it applies to when an option of other
+     *     methods was given
+     */
+    private void checkApplicable(String m) {
+        Map<String, List<String>> owners = optionOwners();
+        for (OptionSpec given : spec.commandLine().getParseResult().matchedOptions()) {
+            List<String> takers = owners.get(given.longestName());
+            if (takers != null && !takers.contains(m)) {
+                throw new InputException(given.longestName() + " applies to " + list(takers) + ", not to " + m);
+            }
+        }
+    }
+
+    /** {@code a}, {@code a and b}, {@code a, b and c}. */
+    private static String list(List<String> names) {
+        if (names.size() == 1) return names.getFirst();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.getLast();
     }
 
     /**
@@ -295,89 +336,6 @@ public final class TrainCommand implements Callable<Integer> {
         int total = (int) Math.min(steps, Integer.MAX_VALUE);
         int warmup = Math.max(1, Math.min(100, total / 10));
         return new LinearLR(0.01, 1.0, warmup).then(warmup, new CosineAnnealingLR(Math.max(1, total - warmup), lr / 100));
-    }
-
-    /** The validation score of the model as it is (when no step ran in this session). */
-    private static double score(SrValidation validation, SrModel m) {
-        m.network().eval();
-        try (var _ = Grad.off()) {
-            return validation.evaluate(m.network());
-        }
-    }
-
-    /** The run's options: the command line's where given, else the checkpoint's, else the defaults; conflicts are errors. */
-    Settings settings(Map<String, String> saved) {
-        String m = pick("--method", method, saved.get("train.method"), null);
-        if (m == null) throw new InputException("--method is required (srcnn3d or edsr3d)");
-        if (!Architecture.METHODS.contains(m)) {
-            throw new InputException("--method '" + m + "' is not a network; expected one of " + String.join(", ", Architecture.METHODS));
-        }
-        String d = pick("--data", data == null || data.equals("phantom") ? data : Path.of(data).toAbsolutePath().normalize().toString(),
-                saved.get("train.data"), null);
-        if (d == null) throw new InputException("--data is required: a directory of NIfTI volumes or 'phantom'");
-        if (steps != null && epochs != null) throw new InputException("give --steps or --epochs, not both");
-        if (epochs != null && epochs < 1) throw new InputException("--epochs " + epochs + " must be >= 1");
-        if (steps != null && steps < 1) throw new InputException("--steps " + steps + " must be >= 1");
-        // with --epochs the step count is known once the data is loaded; call() checks it against the checkpoint
-        long st = Long.parseLong(epochs != null ? saved.getOrDefault("train.steps", "1")
-                : pick("--steps", steps == null ? null : steps.toString(), saved.get("train.steps"), Integer.toString(DEFAULT_STEPS)));
-        int[] f = TrainingDegradation.integerFactors(ForwardModelOptions.parseFactors(
-                pick("--factor", factor == null ? null : normaliseFactors(factor), saved.get("train.factor"), "2,2,2")));
-        SliceProfile.Kind prof = SliceProfile.Kind.parse(pick("--profile", profile == null ? null : profile.trim().toLowerCase(Locale.ROOT),
-                saved.get("train.profile"), "gaussian"));
-        double nz = Double.parseDouble(pick("--noise", noise == null ? null : noise.toString(), saved.get("train.noise"), "0.0"));
-        boolean ric = Boolean.parseBoolean(pick("--rician", rician == null ? null : rician.toString(), saved.get("train.rician"), "false"));
-        Upsampling up = Upsampling.parse(pick("--upsampling", upsampling == null ? null : Upsampling.parse(upsampling).cliName(),
-                saved.get("train.upsampling"), Upsampling.defaultFor(f).cliName()));
-        Architecture defaults = Architecture.defaults(m, up, f);
-        int feat = Integer.parseInt(pick("--features", str(features), saved.get("train.features"), Integer.toString(defaults.features())));
-        int bl = Integer.parseInt(pick("--blocks", str(blocks), saved.get("train.blocks"), Integer.toString(defaults.blocks())));
-        int p = Integer.parseInt(pick("--patch", str(patch), saved.get("train.patch"), "24"));
-        if (p < 1) throw new InputException("--patch " + p + " must be >= 1");
-        int b = Integer.parseInt(pick("--batch", str(batch), saved.get("train.batch"), "4"));
-        if (b < 1) throw new InputException("--batch " + b + " must be >= 1");
-        double rate = Double.parseDouble(pick("--lr", lr == null ? null : lr.toString(), saved.get("train.lr"),
-                m.equals(Architecture.SRCNN3D) ? "0.001" : "0.003"));
-        if (!(rate > 0) || Double.isInfinite(rate)) throw new InputException("--lr " + rate + " must be a finite number > 0");
-        String l = pick("--loss", loss == null ? null : loss.trim().toLowerCase(Locale.ROOT), saved.get("train.loss"),
-                m.equals(Architecture.SRCNN3D) ? "mse" : "l1");
-        lossOf(l);
-        long sd = Long.parseLong(pick("--seed", seed == null ? null : seed.toString(), saved.get("train.seed"), "0"));
-        int ph = Integer.parseInt(pick("--phantoms", str(phantoms), saved.get("train.phantoms"), "4"));
-        if (ph < 1) throw new InputException("--phantoms " + ph + " must be >= 1");
-        int[] size = parseSize(pick("--phantom-size", phantomSize == null ? null : normaliseFactors(phantomSize), saved.get("train.phantom_size"),
-                Architecture.format(TrainingSet.PHANTOM_SIZE)));
-        return new Settings(m, d, st, f, prof, nz, ric, up, feat, bl, p, b, rate, l, sd, ph, size);
-    }
-
-    /** The given value, else the saved one, else the default; a given value that differs from a saved one is an error. */
-    private String pick(String option, String given, String saved, String fallback) {
-        if (given != null && saved != null && !given.equals(saved)) {
-            throw new InputException("--resume " + resume + " continues a run with " + option + " " + saved + ", but " + option + " "
-                    + given + " was given; a resumed run keeps its options");
-        }
-        return given != null ? given : saved != null ? saved : fallback;
-    }
-
-    private static String str(Integer v) {
-        return v == null ? null : v.toString();
-    }
-
-    /** {@code 2, 2,2.0} → {@code 2,2,2} so that equal factors compare equal. */
-    private static String normaliseFactors(String s) {
-        String[] parts = s.split(",", -1);
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) b.append(',');
-            String t = parts[i].trim();
-            try {
-                double v = Double.parseDouble(t);
-                b.append(v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : t);
-            } catch (NumberFormatException e) {
-                b.append(t);
-            }
-        }
-        return b.toString();
     }
 
     private static int[] parseSize(String s) {
@@ -404,30 +362,21 @@ public final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    /**
-     * The low-resolution patch for a high-resolution patch edge {@code p}: {@code ⌈p/f⌉} per axis
-     * (sub-pixel networks have the same factor on every axis).
-     */
-    static int[] lrPatch(Architecture arch, int p) {
-        int[] f = arch.factors();
-        return new int[] {(p + f[0] - 1) / f[0], (p + f[1] - 1) / f[1], (p + f[2] - 1) / f[2]};
-    }
-
     /** {@code ⌈voxels / (batch · patch voxels)⌉}. */
-    static long stepsPerEpoch(long voxels, int batch, int[] hrPatch) {
-        long perStep = (long) batch * hrPatch[0] * hrPatch[1] * hrPatch[2];
+    static long stepsPerEpoch(long voxels, int batch, int[] patch) {
+        long perStep = (long) batch * patch[0] * patch[1] * patch[2];
         return Math.max(1, (voxels + perStep - 1) / perStep);
     }
 
     /** {@code NAME.safetensors} beside a {@code NAME.ckpt.safetensors} being resumed, else {@code METHOD.safetensors}. */
-    private Path defaultOut(String method) {
+    private Path defaultOut(String m) {
         if (resume != null) {
             String name = Objects.requireNonNull(resume.getFileName(), "checkpoint file name").toString();
             if (name.endsWith(".ckpt.safetensors")) {
                 return resume.resolveSibling(name.substring(0, name.length() - ".ckpt.safetensors".length()) + ".safetensors");
             }
         }
-        return Path.of(method + ".safetensors");
+        return Path.of(m + ".safetensors");
     }
 
     private static Path sibling(Path model, String suffix) {

@@ -45,6 +45,12 @@ import mrisr.sr.volume.Volume;
  * gives at the same place (up to the B-spline prefilter's {@code (2 − √3)^M} boundary residue), so
  * training patches look exactly like the windows of whole-volume inference.
  *
+ * <p>{@link Simulation#PATCH} drops the margins ({@code M = 0}): the patch is acquired on its own,
+ * {@code y = H_patch(x) + n} with the operator's own boundary handling, which is the forward model
+ * that physics-based networks apply to the patch in their data-consistency steps
+ * ({@code UnfoldedTraining}, {@code DeqNetwork}). The noise level and the intensity scale still come
+ * from the whole volume.
+ *
  * <p>2-D patches: a patch size of 1 along an axis with factor 1 samples single slices (margin 0
  * along that axis); {@link #stack} turns them into {@code [N, 1, H, W]} batches for 2-D networks.
  *
@@ -55,6 +61,14 @@ import mrisr.sr.volume.Volume;
  * }</pre>
  */
 public final class PatchSampler {
+    /** How far the simulated acquisition of a sample reaches. */
+    public enum Simulation {
+        /** A window of the whole degraded volume: the region carries margins that are cropped off (the default). */
+        WINDOW,
+        /** The patch alone: {@code y = H(patch) + noise}, no margins. */
+        PATCH
+    }
+
     /** Positions tried per sample to avoid background-only patches. */
     public static final int FOREGROUND_TRIES = 8;
     /** Minimum mean intensity of a patch, as a fraction of the volume's intensity scale. */
@@ -83,6 +97,8 @@ public final class PatchSampler {
     public record Sample(float[] lr, float[] upsampled, float[] hr, int[] lrShape, int[] hrShape) {}
 
     /**
+     * A sampler of windows of the whole degraded volumes ({@link Simulation#WINDOW}).
+     *
      * @param volumes     high-resolution volumes {@code [nx, ny, nz]} (not modified)
      * @param degradation what to simulate
      * @param lrPatch     low-resolution patch size per axis (≥ 1)
@@ -90,6 +106,18 @@ public final class PatchSampler {
      * @throws TrainingDataException when there is no volume or one is too small for a region
      */
     public PatchSampler(List<Volume> volumes, TrainingDegradation degradation, int[] lrPatch, boolean augment) {
+        this(volumes, degradation, lrPatch, augment, Simulation.WINDOW);
+    }
+
+    /**
+     * @param volumes     high-resolution volumes {@code [nx, ny, nz]} (not modified)
+     * @param degradation what to simulate
+     * @param lrPatch     low-resolution patch size per axis (≥ 1)
+     * @param augment     draw flips and axis permutations
+     * @param simulation  windows of the degraded volume or patches degraded alone
+     * @throws TrainingDataException when there is no volume or one is too small for a region
+     */
+    public PatchSampler(List<Volume> volumes, TrainingDegradation degradation, int[] lrPatch, boolean augment, Simulation simulation) {
         if (volumes.isEmpty()) throw new TrainingDataException("no training volumes");
         if (lrPatch.length != 3) throw new IllegalArgumentException("patch size needs 3 values, got " + Arrays.toString(lrPatch));
         this.degradation = degradation;
@@ -119,7 +147,7 @@ public final class PatchSampler {
             spacings[v] = sp;
             data[v] = vol.data().toArray();
             for (int a = 0; a < 3; a++) {
-                margins[v][a] = degradation.margin(a, sp[a]);
+                margins[v][a] = simulation == Simulation.PATCH ? 0 : degradation.margin(a, sp[a]);
                 regions[v][a] = (lrPatch[a] + 2 * margins[v][a]) * factors[a];
                 if (regions[v][a] > shape[a]) {
                     throw new TrainingDataException("training volume " + v + " has " + shape[a] + " voxels along axis " + a
@@ -172,46 +200,71 @@ public final class PatchSampler {
 
     /** Draws one sample from volume {@code v}. */
     public Sample sample(int v, Rng rng) {
-        int[] shape = shapes[v];
-        int[] start = new int[3];
-        for (int t = 0; t < FOREGROUND_TRIES; t++) {
-            for (int a = 0; a < 3; a++) start[a] = rng.nextInt(shape[a] - regions[v][a] + 1);
-            if (patchMean(data[v], shape, v, start) >= FOREGROUND_FRACTION * scale[v]) break;
-        }
+        int[] m = margins[v];
+        int[] start = drawRegion(rng, data[v], shapes[v], regions[v], new int[] {m[0] * factors[0], m[1] * factors[1], m[2] * factors[2]},
+                hrPatch, FOREGROUND_FRACTION * scale[v]);
         int[] perm = {0, 1, 2};
         boolean[] flip = new boolean[3];
         if (augment) {
-            for (int a = 0; a < 3; a++) flip[a] = rng.nextInt(2) == 1;
             double[] sp = spacings[v];
-            for (int a = 2; a > 0; a--) {
-                // Fisher–Yates restricted to axes equivalent to axis a (same factor and voxel size)
-                int candidates = 0;
-                int[] pool = new int[a + 1];
-                for (int b = 0; b <= a; b++) if (equivalent(perm[a], perm[b], sp)) pool[candidates++] = b;
-                int pick = pool[rng.nextInt(candidates)];
-                int tmp = perm[a];
-                perm[a] = perm[pick];
-                perm[pick] = tmp;
-            }
+            boolean[][] equivalent = new boolean[3][3];
+            for (int a = 0; a < 3; a++) for (int b = 0; b < 3; b++) equivalent[a][b] = equivalent(a, b, sp);
+            drawAugmentation(rng, equivalent, perm, flip);
         }
         return sampleAt(v, start, perm, flip, rng);
     }
 
-    private boolean equivalent(int a, int b, double[] sp) {
-        return factors[a] == factors[b] && Math.abs(sp[a] - sp[b]) <= 1e-6 * Math.max(sp[a], sp[b]);
+    /**
+     * A random flip of each axis, then a random permutation of equivalent axes (Fisher–Yates restricted
+     * to the axes equivalent to the one being placed), drawn from {@code rng} in that order.
+     *
+     * @param equivalent {@code equivalent[a][b]}: axes {@code a} and {@code b} may be swapped (symmetric, reflexive)
+     * @param perm       the identity on entry, the permutation on return
+     * @param flip       all false on entry, the flips on return
+     */
+    static void drawAugmentation(Rng rng, boolean[][] equivalent, int[] perm, boolean[] flip) {
+        for (int a = 0; a < 3; a++) flip[a] = rng.nextInt(2) == 1;
+        for (int a = 2; a > 0; a--) {
+            int candidates = 0;
+            int[] pool = new int[a + 1];
+            for (int b = 0; b <= a; b++) if (equivalent[perm[a]][perm[b]]) pool[candidates++] = b;
+            int pick = pool[rng.nextInt(candidates)];
+            int tmp = perm[a];
+            perm[a] = perm[pick];
+            perm[pick] = tmp;
+        }
     }
 
-    private double patchMean(float[] data, int[] shape, int v, int[] start) {
-        int[] m = margins[v];
-        double sum = 0;
-        for (int i = 0; i < hrPatch[0]; i++) {
-            for (int j = 0; j < hrPatch[1]; j++) {
-                int base = ((start[0] + m[0] * factors[0] + i) * shape[1] + start[1] + m[1] * factors[1] + j) * shape[2]
-                        + start[2] + m[2] * factors[2];
-                for (int k = 0; k < hrPatch[2]; k++) sum += data[base + k];
+    private boolean equivalent(int a, int b, double[] sp) {
+        return factors[a] == factors[b] && sameSpacing(sp[a], sp[b]);
+    }
+
+    /** Voxel sizes equal up to rounding (relative 1e-6). */
+    static boolean sameSpacing(double a, double b) {
+        return Math.abs(a - b) <= 1e-6 * Math.max(a, b);
+    }
+
+    /**
+     * The start of a region of {@code region} voxels at a uniform position of a volume of {@code shape},
+     * redrawn up to {@value #FOREGROUND_TRIES} times until the block of {@code patch} voxels at
+     * {@code offset} inside the region has a mean of at least {@code threshold} (the last draw otherwise).
+     *
+     * @param data the volume, row-major (not modified)
+     */
+    static int[] drawRegion(Rng rng, float[] data, int[] shape, int[] region, int[] offset, int[] patch, double threshold) {
+        int[] start = new int[3];
+        for (int t = 0; t < FOREGROUND_TRIES; t++) {
+            for (int a = 0; a < 3; a++) start[a] = rng.nextInt(shape[a] - region[a] + 1);
+            double sum = 0;
+            for (int i = 0; i < patch[0]; i++) {
+                for (int j = 0; j < patch[1]; j++) {
+                    int base = ((start[0] + offset[0] + i) * shape[1] + start[1] + offset[1] + j) * shape[2] + start[2] + offset[2];
+                    for (int k = 0; k < patch[2]; k++) sum += data[base + k];
+                }
             }
+            if (sum / ((double) patch[0] * patch[1] * patch[2]) >= threshold) break;
         }
-        return sum / ((double) hrPatch[0] * hrPatch[1] * hrPatch[2]);
+        return start;
     }
 
     /**
@@ -253,7 +306,7 @@ public final class PatchSampler {
     }
 
     /** The region, permuted and flipped: {@code out[x] = in[y]} with {@code y[perm[a]] = flip[a] ? n−1−x[a] : x[a]}. */
-    private static float[] extract(float[] data, int[] shape, int[] start, int[] region, int[] perm, boolean[] flip) {
+    static float[] extract(float[] data, int[] shape, int[] start, int[] region, int[] perm, boolean[] flip) {
         float[] out = new float[region[0] * region[1] * region[2]];
         int[] strides = {shape[1] * shape[2], shape[2], 1};
         int[] x = new int[3];

@@ -58,6 +58,24 @@
  * network; L1 beat MSE for EDSR-3D, while SRCNN-3D needs MSE (with L1 its ReLUs collapsed onto the
  * zero residual, the median of the targets).
  *
+ * <h2>The plug-and-play denoiser</h2>
+ * {@code mrisr train --method dncnn --data phantom} trains {@link mrisr.sr.nets.DnCnn} on clean
+ * 32³ patches ({@link mrisr.sr.data.CleanPatchSampler}, each volume divided by its maximum as the
+ * plug-and-play methods normalise) plus Gaussian noise of a level {@code σ ~ U(0, 0.1]} that it also
+ * takes as its second input ({@link mrisr.sr.nets.DenoiserBatches}), and scores held-out patches at
+ * σ = 0.01, 0.03 and 0.1 against the noisy input ({@link mrisr.sr.nets.DenoiserValidation}). The
+ * default network, 6 layers of 16 channels, is sized for plug-and-play, which calls it on the whole
+ * volume at every iteration: one call on a 181×217×181 volume took 10 s on two cores shared with
+ * other jobs (load about 5), against 17 s for 5 × 24 and 24 s for 6 × 24. Measured with the defaults
+ * (800 steps of 4 patches, L1 loss, Adam at 10⁻³; 207 s on two shared cores): mean validation PSNR
+ * 36.11 dB against 30.15 dB for the noisy input — 42.99 / 36.25 / 29.08 dB at σ = 0.01 / 0.03 /
+ * 0.1 against 40.00 / 30.45 / 20.00 dB. The mean squared error instead of L1 let the large-σ
+ * patches dominate: after 300 steps it gained +0.02 dB at σ = 0.01, L1 +2.0 dB. As the prior of
+ * {@code pnp-hqs} on a held-out 160×192×160 phantom (seed 7; 1,1,4, Gaussian profile, 1 % Rician
+ * noise) it scored 31.88 dB against 31.69 dB for TV and 30.13 dB for the B-spline with the default
+ * schedule, which was tuned for TV (λ = 0.3); with {@code --lambda 3}, 32.15 dB (57 s for the 8
+ * iterations).
+ *
  * <pre>{@code
  * SrModel m = SrModel.load(Path.of("edsr3d.safetensors"));
  * Volume sr = NetworkMethod.named("edsr3d").withModel(m, 48, -1).run(lr, SrContext.of(2, 2, 2));

@@ -76,6 +76,35 @@ class PatchSamplerTest {
         }
     }
 
+    /** {@code Simulation.PATCH}: no margins, {@code y = H(patch)} as {@code mrisr degrade} gives for the patch as a volume. */
+    @Test
+    void patchSimulationDegradesThePatchAlone() {
+        Volume hr = object(14, 12, 20); // too small for the margins of WINDOW sampling
+        TrainingDegradation z4 = new TrainingDegradation(new int[] {1, 1, 4}, SliceProfile.Kind.GAUSSIAN, 0, false);
+        assertThatThrownBy(() -> new PatchSampler(List.of(hr), z4, new int[] {6, 6, 3}, false)).isInstanceOf(TrainingDataException.class);
+        PatchSampler s = new PatchSampler(List.of(hr), z4, new int[] {6, 6, 3}, false, PatchSampler.Simulation.PATCH);
+        int[] start = {5, 2, 7};
+        PatchSampler.Sample x = s.sampleAt(0, start, new int[] {0, 1, 2}, new boolean[3], new Rng(1));
+        assertThat(x.hrShape()).containsExactly(6, 6, 12);
+        float[] crop = new float[6 * 6 * 12];
+        float[] data = hr.data().toArray();
+        for (int i = 0, p = 0; i < 6; i++) {
+            for (int j = 0; j < 6; j++) {
+                for (int k = 0; k < 12; k++, p++) crop[p] = at(data, hr.shape(), start[0] + i, start[1] + j, start[2] + k);
+            }
+        }
+        Volume patch = Volume.of(Tensor.fromArray(crop, 6, 6, 12), Volume.diagonalAffine(1, 1, 1));
+        Volume lr = Degradation.builder().factors(1, 1, 4).build().apply(patch);
+        float[] y = lr.data().toArray(), up = Interpolation.bspline().resample(lr, 1, 1, 4).data().toArray();
+        double scale = crop[0] / x.hr()[0];
+        for (int p = 0; p < crop.length; p++) {
+            assertThat(x.hr()[p] * scale).isCloseTo(crop[p], within(1e-5));
+            assertThat(x.upsampled()[p] * scale).isCloseTo(up[p], within(1e-4));
+        }
+        assertThat(x.lr()).hasSize(y.length);
+        for (int p = 0; p < y.length; p++) assertThat(x.lr()[p] * scale).isCloseTo(y[p], within(1e-5));
+    }
+
     /** Flipping and swapping axes of the high-resolution region before degrading = flipping and swapping the sample. */
     @Test
     void augmentationCommutesWithTheDegradation() {

@@ -10,6 +10,7 @@ import mrisr.engine.Tensor;
 import mrisr.nn.deq.Anderson;
 import mrisr.nn.deq.DeepEquilibrium;
 import mrisr.nn.deq.Equilibrium;
+import mrisr.nn.deq.EquilibriumMap;
 import mrisr.nn.deq.FixedPointSolver;
 import mrisr.sr.InputException;
 import mrisr.sr.methods.BundledModels;
@@ -242,19 +243,29 @@ public final class DeqMethod implements LearnedMethod {
      */
     public static Reconstruction reconstruct(DeepEquilibrium layer, DeqPrior prior, LinearOperator h, double gamma, Tensor y,
             Tensor z0) {
-        int[] hr = h.inputShape();
         double scale = 0;
         for (float v : y.toArray()) scale = Math.max(scale, Math.abs(v));
         if (scale == 0) scale = 1;
         double s = scale;
         Tensor yn = y.detach().mul(1 / s);
+        Equilibrium eq = layer.solve(map(h, gamma, yn), z0.detach().mul(1 / s), prior.weights());
+        return new Reconstruction(eq.z().mul(s), eq, yn);
+    }
+
+    /**
+     * {@code f(x; θ) = R_θ(x + γHᵀ(y − Hx))} on {@code h}'s input grid, the prior's weights {@code θ}
+     * ({@link DeqPrior#weights()}) as the map's inputs.
+     *
+     * @param y the normalised data (captured; no gradient flows to it)
+     */
+    static EquilibriumMap map(LinearOperator h, double gamma, Tensor y) {
+        int[] hr = h.inputShape();
         int[] batched = {1, 1, hr[0], hr[1], hr[2]};
-        Equilibrium eq = layer.solve((x, w) -> {
-            Tensor residual = yn.sub(OperatorAutograd.apply(h, x));
+        return (x, w) -> {
+            Tensor residual = y.sub(OperatorAutograd.apply(h, x));
             Tensor u = x.add(OperatorAutograd.adjoint(h, residual).mul(gamma));
             return DeqPrior.apply(u.reshape(batched), w).reshape(hr);
-        }, z0.detach().mul(1 / s), prior.weights());
-        return new Reconstruction(eq.z().mul(s), eq);
+        };
     }
 
     /**
@@ -263,6 +274,7 @@ public final class DeqMethod implements LearnedMethod {
      * @param x           the fixed point in the data's units on the output grid (differentiable with respect to θ
      *                    when it was recorded)
      * @param equilibrium the normalised fixed point and the solver reports
+     * @param data        the normalised data {@code y/max|y|} the fixed point solves for
      */
-    public record Reconstruction(Tensor x, Equilibrium equilibrium) {}
+    public record Reconstruction(Tensor x, Equilibrium equilibrium, Tensor data) {}
 }

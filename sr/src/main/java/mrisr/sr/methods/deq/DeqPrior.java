@@ -193,9 +193,24 @@ public final class DeqPrior extends Module {
      * @throws IOException when the file cannot be written
      */
     public void save(Path file) throws IOException {
+        save(file, Map.of());
+    }
+
+    /**
+     * Saves the parameters as {@link #save(Path)} does, with {@code notes} (e.g. the training settings
+     * of {@code mrisr train --method deq}) added to the metadata.
+     *
+     * @param notes extra string pairs (not modified); must not redefine {@code method} or {@code hidden}
+     * @throws IOException when the file cannot be written
+     */
+    public void save(Path file, Map<String, String> notes) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("method", METHOD);
         meta.put("hidden", Integer.toString(hidden()));
+        for (var e : notes.entrySet()) {
+            if (meta.containsKey(e.getKey())) throw new IllegalArgumentException("deq prior: note '" + e.getKey() + "' would overwrite " + e.getKey());
+            meta.put(e.getKey(), e.getValue());
+        }
         SafeTensors.save(file, this, meta);
     }
 

@@ -71,7 +71,7 @@ final class DeqProblem {
         DeqMethod.Reconstruction r = DeqMethod.reconstruct(layer, prior, h, gamma, y, z0);
         if (Arrays.equals(solveShape, outShape)) return r;
         Tensor x = r.x().narrow(0, 0, outShape[0]).narrow(1, 0, outShape[1]).narrow(2, 0, outShape[2]).contiguous();
-        return new DeqMethod.Reconstruction(x, r.equilibrium());
+        return new DeqMethod.Reconstruction(x, r.equilibrium(), r.data());
     }
 
     private float[] pad(float[] x) {

@@ -28,5 +28,17 @@
  * it scored 30.9 dB (B-spline 29.2, {@code tv} 31.0) in about a minute, as long as {@code tv}: each
  * stage costs one closed-form solve (two FFTs along the slice axis of the mirror-extended volume) and
  * 20 TV dual iterations.
+ *
+ * <p><b>Training.</b> {@code mrisr train --method unfolded} trains the learned stages end to end
+ * ({@link mrisr.sr.methods.unfolding.UnfoldedTraining#bind}) on 32³ high-resolution patches, each
+ * degraded alone through the acquisition of {@code --factor/--profile/--noise/--rician} so that the
+ * pairs match the network's own data-consistency operator on the patch grid exactly. With
+ * {@code --factor 1,1,4 --profile gaussian --noise 0.01 --rician} and the defaults (5 stages of 16
+ * features, 600 steps of 2 patches, L1, Adam at 10⁻³; 653 s on two cores shared with other jobs,
+ * load about 8) the held-out patches scored 27.46 dB against 24.69 dB for the B-spline and 26.04 dB
+ * after the first 10 steps; the learned {@code μ_k/γ_H} stayed close to their 0.1 … 10
+ * initialisation. On a held-out 160×192×160 phantom (seed 7, same acquisition, noise seed 3)
+ * {@code mrisr sr --method unfolded --model} reached 33.08 dB against 31.58 dB for the fixed TV
+ * prior and 30.13 dB for the B-spline (30 s against 15 s).
  */
 package mrisr.sr.methods.unfolding;

@@ -81,13 +81,13 @@ class LearnedDenoiserTest {
     @Test
     void dnCnnLayoutCostAndInputChecks() {
         DnCnn net = DnCnn.small(new Rng(1));
-        assertThat(net.depth()).isEqualTo(8);
-        assertThat(net.width()).isEqualTo(32);
-        assertThat(net.receptiveRadius()).isEqualTo(8);
-        // 27·(2·32 + 6·32·32 + 32·1) weights + (7·32 + 1) biases
-        assertThat(net.parameterCount()).isEqualTo(27L * (2 * 32 + 6 * 32 * 32 + 32) + 7 * 32 + 1);
-        assertThat(net.stateDict().keySet()).startsWith("body.0.weight", "body.0.bias", "body.2.weight").endsWith("body.14.bias");
-        assertThat(net.macs(1, 2, 4, 5, 6)).isEqualTo(120L * 27 * (2 * 32 + 6 * 32 * 32 + 32));
+        assertThat(net.depth()).isEqualTo(6);
+        assertThat(net.width()).isEqualTo(16);
+        assertThat(net.receptiveRadius()).isEqualTo(6);
+        // 27·(2·16 + 4·16·16 + 16·1) weights + (5·16 + 1) biases
+        assertThat(net.parameterCount()).isEqualTo(27L * (2 * 16 + 4 * 16 * 16 + 16) + 5 * 16 + 1);
+        assertThat(net.stateDict().keySet()).startsWith("body.0.weight", "body.0.bias", "body.2.weight").endsWith("body.10.bias");
+        assertThat(net.macs(1, 2, 4, 5, 6)).isEqualTo(120L * 27 * (2 * 16 + 4 * 16 * 16 + 16));
         assertThatThrownBy(() -> net.forward(Tensor.zeros(1, 1, 4, 4, 4))).isInstanceOf(ShapeException.class)
                 .hasMessageContaining("[N, 2, D, H, W]");
         assertThatThrownBy(() -> new DnCnn(1, 8, new Rng(1))).hasMessageContaining("depth is 1");
