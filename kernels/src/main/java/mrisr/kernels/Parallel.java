@@ -3,6 +3,7 @@ package mrisr.kernels;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's single thread pool and its deterministic work splitting.
@@ -80,10 +81,13 @@ public final class Parallel {
         return p;
     }
 
-    private static ForkJoinWorkerThread newDaemonThread(ForkJoinPool p) {
+    /** Numbers worker threads across pools (the pool index is not assigned before registration). */
+    private static final AtomicInteger WORKER_NUMBER = new AtomicInteger();
+
+    static ForkJoinWorkerThread newDaemonThread(ForkJoinPool p) {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
         t.setDaemon(true);
-        t.setName("mrisr-worker-" + t.getPoolIndex());
+        t.setName("mrisr-worker-" + WORKER_NUMBER.getAndIncrement());
         return t;
     }
 
