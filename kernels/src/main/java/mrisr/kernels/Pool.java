@@ -20,7 +20,9 @@ import mrisr.kernels.reference.SlidingWindow;
  * and height taps that fall inside the input are known per row, so the only bounds left are along W.
  * Outputs whose whole W window is inside the input (the interior) run a vector of outputs at a time,
  * taps in the twin's row-major window order: contiguous loads for stride 1, loads through a constant
- * index map {@code {0, s, 2s, …}} otherwise; the few border outputs run the scalar loop. Max pooling
+ * index map {@code {0, s, 2s, …}} otherwise; the last vector of a row is moved back to end at the
+ * interior's end (it recomputes a few outputs with the same result, so no scalar tail). The few
+ * border outputs, and interiors narrower than a vector, run the scalar loop. Max pooling
  * keeps the twin's rule per lane ({@code v > max || isNaN(v)} replaces, so ties go to the first tap
  * and a NaN wins), hence its values and argmax are the twin's exactly.
  *
@@ -125,11 +127,6 @@ public final class Pool {
         int outVolume() {
             return d.out * h.out * w.out;
         }
-
-        /** End of the interior outputs that run as whole vectors. */
-        int vectorEnd() {
-            return w.interiorLo + (w.interiorHi - w.interiorLo) / L * L;
-        }
     }
 
     /** {@code L} floats of {@code x} from {@code off} with stride {@code lanes[1]} (contiguous for stride 1). */
@@ -218,34 +215,68 @@ public final class Pool {
             if (argmax != null) Arrays.fill(argmax, argRow, argRow + outW, -1);
             return;
         }
-        int inH = ah.in, inW = aw.in, stride = aw.stride, dilation = aw.dilation, kW = aw.kernel;
-        int vectorEnd = g.vectorEnd();
         int o = 0;
-        for (; o < aw.interiorLo; o++) maxScalar(g, x, xPlane, od, oh, o, y, yRow, argmax, argRow);
-        IntVector lanes = IntVector.fromArray(SI, g.lanes, 0);
-        for (; o < vectorEnd; o += L) {
-            int column = aw.at(o, 0);
-            int first = (ad.at(od, kd0) * inH + ah.at(oh, kh0)) * inW + column;
-            FloatVector max = load(x, xPlane + first, stride, g.lanes);
-            IntVector arg = lanes.add(first);
-            for (int kd = kd0; kd < kd1; kd++) {
-                int id = ad.at(od, kd);
-                for (int kh = kh0; kh < kh1; kh++) {
-                    int row = (id * inH + ah.at(oh, kh)) * inW + column;
-                    for (int kw = 0; kw < kW; kw++) {
-                        int at = row + kw * dilation;
-                        FloatVector v = load(x, xPlane + at, stride, g.lanes);
-                        // the twin's rule: a larger value or any NaN replaces (the first tap compares with itself)
-                        VectorMask<Float> take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
-                        max = max.blend(v, take);
-                        if (argmax != null) arg = arg.blend(lanes.add(at), take.cast(SI));
-                    }
-                }
+        if (aw.interiorHi - aw.interiorLo >= L) {
+            for (; o < aw.interiorLo; o++) maxScalar(g, x, xPlane, od, oh, o, y, yRow, argmax, argRow);
+            IntVector lanes = IntVector.fromArray(SI, g.lanes, 0);
+            for (; o < aw.interiorHi; o += L) {
+                int start = Math.min(o, aw.interiorHi - L); // the last vector overlaps its neighbour: same values
+                if (argmax == null) maxVector(g, x, xPlane, od, oh, start, y, yRow);
+                else maxVector(g, x, xPlane, od, oh, start, lanes, y, yRow, argmax, argRow);
             }
-            max.intoArray(y, yRow + o);
-            if (argmax != null) arg.intoArray(argmax, argRow + o);
+            o = aw.interiorHi;
         }
         for (; o < outW; o++) maxScalar(g, x, xPlane, od, oh, o, y, yRow, argmax, argRow);
+    }
+
+    /**
+     * {@code L} interior outputs from {@code o}, values only: the twin's rule per lane (a larger value or
+     * any NaN replaces the running maximum; the first tap compares with itself).
+     */
+    private static void maxVector(Geometry g, float[] x, int xPlane, int od, int oh, int o, float[] y, int yRow) {
+        Axis ad = g.d, ah = g.h, aw = g.w;
+        int kd0 = ad.kLo[od], kd1 = ad.kHi[od], kh0 = ah.kLo[oh], kh1 = ah.kHi[oh];
+        int inH = ah.in, inW = aw.in, stride = aw.stride, dilation = aw.dilation, kW = aw.kernel;
+        int column = xPlane + aw.at(o, 0);
+        FloatVector max = load(x, column + (ad.at(od, kd0) * inH + ah.at(oh, kh0)) * inW, stride, g.lanes);
+        for (int kd = kd0; kd < kd1; kd++) {
+            int id = ad.at(od, kd);
+            for (int kh = kh0; kh < kh1; kh++) {
+                int row = column + (id * inH + ah.at(oh, kh)) * inW;
+                for (int kw = 0; kw < kW; kw++) {
+                    FloatVector v = load(x, row + kw * dilation, stride, g.lanes);
+                    max = max.blend(v, v.compare(VectorOperators.GT, max).or(v.compare(VectorOperators.NE, v)));
+                }
+            }
+        }
+        max.intoArray(y, yRow + o);
+    }
+
+    /** {@link #maxVector} that also tracks the in-plane index of each lane's maximum. */
+    private static void maxVector(Geometry g, float[] x, int xPlane, int od, int oh, int o, IntVector lanes,
+            float[] y, int yRow, int[] argmax, int argRow) {
+        Axis ad = g.d, ah = g.h, aw = g.w;
+        int kd0 = ad.kLo[od], kd1 = ad.kHi[od], kh0 = ah.kLo[oh], kh1 = ah.kHi[oh];
+        int inH = ah.in, inW = aw.in, stride = aw.stride, dilation = aw.dilation, kW = aw.kernel;
+        int column = aw.at(o, 0);
+        int first = (ad.at(od, kd0) * inH + ah.at(oh, kh0)) * inW + column;
+        FloatVector max = load(x, xPlane + first, stride, g.lanes);
+        IntVector arg = lanes.add(first);
+        for (int kd = kd0; kd < kd1; kd++) {
+            int id = ad.at(od, kd);
+            for (int kh = kh0; kh < kh1; kh++) {
+                int row = (id * inH + ah.at(oh, kh)) * inW + column;
+                for (int kw = 0; kw < kW; kw++) {
+                    int at = row + kw * dilation;
+                    FloatVector v = load(x, xPlane + at, stride, g.lanes);
+                    VectorMask<Float> take = v.compare(VectorOperators.GT, max).or(v.compare(VectorOperators.NE, v));
+                    max = max.blend(v, take);
+                    arg = arg.blend(lanes.add(at), take.cast(SI));
+                }
+            }
+        }
+        max.intoArray(y, yRow + o);
+        arg.intoArray(argmax, argRow + o);
     }
 
     /** One output of max pooling, the twin's loop restricted to the in-bounds taps. */
@@ -308,24 +339,25 @@ public final class Pool {
         long divisorDH = (long) ad.divisor[od] * ah.divisor[oh];
         int inH = ah.in, inW = aw.in, stride = aw.stride, kW = aw.kernel;
         boolean empty = kd0 >= kd1 || kh0 >= kh1;
-        int vectorEnd = empty ? 0 : g.vectorEnd();
         int o = 0;
-        for (; o < (empty ? 0 : aw.interiorLo); o++) avgScalar(g, x, xPlane, od, oh, o, divisorDH, y, yRow);
-        if (o < vectorEnd) {
+        if (!empty && aw.interiorHi - aw.interiorLo >= L) {
+            for (; o < aw.interiorLo; o++) avgScalar(g, x, xPlane, od, oh, o, divisorDH, y, yRow);
             // every interior output has the same divisor: kernel width in either convention
             FloatVector divisor = FloatVector.broadcast(S, (float) (divisorDH * aw.divisor[aw.interiorLo]));
-            for (; o < vectorEnd; o += L) {
-                int column = aw.at(o, 0);
+            for (; o < aw.interiorHi; o += L) {
+                int start = Math.min(o, aw.interiorHi - L); // the last vector overlaps its neighbour: same values
+                int column = xPlane + aw.at(start, 0);
                 FloatVector sum = FloatVector.zero(S);
                 for (int kd = kd0; kd < kd1; kd++) {
                     int id = ad.at(od, kd);
                     for (int kh = kh0; kh < kh1; kh++) {
-                        int row = xPlane + (id * inH + ah.at(oh, kh)) * inW + column;
+                        int row = column + (id * inH + ah.at(oh, kh)) * inW;
                         for (int kw = 0; kw < kW; kw++) sum = sum.add(load(x, row + kw, stride, g.lanes));
                     }
                 }
-                sum.div(divisor).intoArray(y, yRow + o);
+                sum.div(divisor).intoArray(y, yRow + start);
             }
+            o = aw.interiorHi;
         }
         for (; o < aw.out; o++) avgScalar(g, x, xPlane, od, oh, o, divisorDH, y, yRow);
     }
