@@ -25,6 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * its bicubic rule applied along three axes).
  *
  * <pre>java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar InterpolateBenchmark -f 1 -wi 3 -i 3</pre>
+ *
+ * <p>Tricubic, measured 2026-11-26 (2 shared cores, AVX-512, JDK 25; noisy, {@code -wi 3 -i 5}), ms per
+ * op, twin → vector: forward 64³ 199 → 1.9, 128³ 979 → 18; adjoint 64³ 143 → 1.8, 128³ 1355 → 36.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -25,6 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * PyTorch's {@code F.max_pool3d} / {@code F.avg_pool3d} on the same shapes are the comparison point.
  *
  * <pre>java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar PoolBenchmark -f 1 -wi 3 -i 5</pre>
+ *
+ * <p>Measured 2026-11-26 (2 shared cores, AVX-512, JDK 25; noisy), ms per op, twin → vector: forward
+ * max_k2s2 16.5 → 1.06, max_k3s1p1 385 → 10.7, avg_k2s2 3.4 → 1.09, avg_k3s1p1 106 → 4.9; backward
+ * max_k2s2 17.0 → 1.7, max_k3s1p1 296 → 26, avg_k2s2 22 → 1.8, avg_k3s1p1 152 → 16.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -5,9 +5,9 @@ import mrisr.engine.Resample;
 import mrisr.engine.ResampleBackend;
 import mrisr.engine.Tensor;
 import mrisr.kernels.Interpolate;
+import mrisr.kernels.PixelShuffle;
 import mrisr.kernels.reference.InterpolateReference;
 import mrisr.kernels.reference.InterpolateReference.AxisTaps;
-import mrisr.kernels.PixelShuffle;
 
 /** CPU implementation of {@link ResampleBackend} over the kernels in {@code mrisr.kernels}. */
 final class CpuResampleBackend implements ResampleBackend {
