@@ -8,10 +8,17 @@ import mrisr.kernels.reference.InterpolateReference;
 import mrisr.kernels.reference.InterpolateReference.AxisTaps;
 
 /**
- * Vector API separable interpolation for nearest and (bi/tri)linear taps, forward and adjoint: the
- * fast twins of {@link InterpolateReference#forward} and {@link InterpolateReference#backward}, same
- * arguments and tables. Cubic taps (four per axis) and outputs narrower than a vector go to the twin,
- * as does everything under {@code -Dmrisr.kernels=scalar}.
+ * Vector API separable interpolation (nearest, linear and cubic taps), forward and adjoint: the fast
+ * twins of {@link InterpolateReference#forward} and {@link InterpolateReference#backward}, same
+ * arguments and tables. Everything runs the twin under {@code -Dmrisr.kernels=scalar}.
+ *
+ * <p>Tables with at most two taps per axis and an output at least one vector wide take the fused
+ * path below; the others (cubic, narrow outputs) take the <b>separable</b> path: one pass per axis
+ * that is not the identity, W then H then D (the twin's nesting order), each into a buffer:
+ * along W by vector gathers through the W table, along H and D as weighted sums of whole rows or
+ * slices with contiguous FMAs. Its adjoint runs the transposed passes in reverse order (D, H, W),
+ * each a gather over the inverted table (for each input index, the outputs that read it, in output
+ * order), so no element is written twice and the result does not depend on the thread count.
  *
  * <p><b>Forward</b>, one task per output slice {@code (plane, od)}: each input row of the (one or two)
  * depth slices it reads is interpolated along W into a row of the output width (vector gathers through
@@ -26,9 +33,10 @@ import mrisr.kernels.reference.InterpolateReference.AxisTaps;
  * a fixed order of terms, so results do not depend on the thread count.
  *
  * <p>Error vs the twin (which nests the sums in double), tested in {@code InterpolateTest} with
- * {@code u = 2⁻²⁴}: within {@code 8·u·Σ|w·x|} over the terms of each element (forward) and
- * {@code (T + 8)·u·Σ|w·g|} (adjoint, {@code T} the most terms any input receives along one axis);
- * nearest interpolation is exact.
+ * {@code u = 2⁻²⁴}: within {@code 8·u·Σ|w·x|} over the terms of each element (forward; {@code 16·u}
+ * on the separable path) and {@code (T + 8)·u·Σ|w·g|} (adjoint, {@code T} the most terms any input
+ * receives along one axis; on the separable path the twin's own float sums of up to
+ * {@code T_D·T_H·T_W} terms dominate); nearest interpolation is exact.
  *
  * <pre>{@code
  * Interpolate.forward(planes, d, h, w, x, y);   // tables from InterpolateReference.axis(...)
@@ -50,8 +58,12 @@ public final class Interpolate {
      * @param y written
      */
     public static void forward(int planes, AxisTaps d, AxisTaps h, AxisTaps w, float[] x, float[] y) {
-        if (KernelInfo.scalarForced() || !covered(d, h, w)) {
+        if (KernelInfo.scalarForced()) {
             InterpolateReference.forward(planes, d, h, w, x, y);
+            return;
+        }
+        if (!covered(d, h, w)) {
+            separableForward(planes, d, h, w, x, y);
             return;
         }
         int iD = d.inSize(), iH = h.inSize(), iW = w.inSize();
@@ -85,8 +97,12 @@ public final class Interpolate {
      * @param gx written (overwritten)
      */
     public static void backward(int planes, AxisTaps d, AxisTaps h, AxisTaps w, float[] gy, float[] gx) {
-        if (KernelInfo.scalarForced() || !covered(d, h, w)) {
+        if (KernelInfo.scalarForced()) {
             InterpolateReference.backward(planes, d, h, w, gy, gx);
+            return;
+        }
+        if (!covered(d, h, w)) {
+            separableBackward(planes, d, h, w, gy, gx);
             return;
         }
         int iD = d.inSize(), iH = h.inSize(), iW = w.inSize();
@@ -114,6 +130,158 @@ public final class Interpolate {
                 }
             }
         });
+    }
+
+    // ------------------------------------------------------------------ separable path
+
+    /** The forward as one pass per non-identity axis, W, H, D; the last pass writes {@code y}. */
+    static void separableForward(int planes, AxisTaps d, AxisTaps h, AxisTaps w, float[] x, float[] y) {
+        int iD = d.inSize(), iH = h.inSize(), iW = w.inSize();
+        int oH = h.outSize(), oW = w.outSize();
+        boolean alongD = !isIdentity(d), alongH = !isIdentity(h), alongW = !isIdentity(w);
+        float[] current = x;
+        if (alongW) {
+            int rows = Math.multiplyExact(planes, Math.multiplyExact(iD, iH));
+            float[] out = alongH || alongD ? new float[Math.multiplyExact(rows, oW)] : y;
+            rowsAlongW(current, rows, iW, tapColumns(w.index(), oW, w.taps()), tapColumns(w.weight(), oW, w.taps()),
+                    out, oW);
+            current = out;
+        }
+        if (alongH) {
+            int outer = Math.multiplyExact(planes, iD);
+            float[] out = alongD ? new float[Math.multiplyExact(Math.multiplyExact(outer, oH), oW)] : y;
+            alongMiddle(current, outer, oW, Table.forward(h), out);
+            current = out;
+        }
+        if (alongD) {
+            alongMiddle(current, planes, Math.multiplyExact(oH, oW), Table.forward(d), y);
+            current = y;
+        }
+        if (current == x) System.arraycopy(x, 0, y, 0, Math.multiplyExact(planes, Math.multiplyExact(iD, iH * iW)));
+    }
+
+    /** The adjoint as the transposed passes in reverse order, D, H, W; the last pass writes {@code gx}. */
+    static void separableBackward(int planes, AxisTaps d, AxisTaps h, AxisTaps w, float[] gy, float[] gx) {
+        int iD = d.inSize(), iH = h.inSize(), iW = w.inSize();
+        int oH = h.outSize(), oW = w.outSize();
+        boolean alongD = !isIdentity(d), alongH = !isIdentity(h), alongW = !isIdentity(w);
+        float[] current = gy;
+        if (alongD) {
+            float[] out = alongH || alongW ? new float[Math.multiplyExact(Math.multiplyExact(planes, iD), oH * oW)]
+                    : gx;
+            alongMiddle(current, planes, Math.multiplyExact(oH, oW), Table.adjoint(d), out);
+            current = out;
+        }
+        if (alongH) {
+            int outer = Math.multiplyExact(planes, iD);
+            float[] out = alongW ? new float[Math.multiplyExact(Math.multiplyExact(outer, iH), oW)] : gx;
+            alongMiddle(current, outer, oW, Table.adjoint(h), out);
+            current = out;
+        }
+        if (alongW) {
+            Inverse inv = Inverse.of(w);
+            int rows = Math.multiplyExact(planes, Math.multiplyExact(iD, iH));
+            rowsAlongW(current, rows, oW, tapColumns(inv.padded, iW, inv.maxTerms),
+                    tapColumns(inv.paddedWeight, iW, inv.maxTerms), gx, iW);
+            current = gx;
+        }
+        if (current == gy) System.arraycopy(gy, 0, gx, 0, Math.multiplyExact(planes, Math.multiplyExact(iD, iH * iW)));
+    }
+
+    /** Whether an axis leaves the data unchanged (one tap of weight 1 reading the same index): its pass is skipped. */
+    private static boolean isIdentity(AxisTaps a) {
+        if (a.taps() != 1 || a.inSize() != a.outSize()) return false;
+        for (int o = 0; o < a.outSize(); o++) {
+            if (a.index()[o] != o || a.weight()[o] != 1f) return false;
+        }
+        return true;
+    }
+
+    /** {@code rows} rows of length {@code n} interpolated along W to length {@code m}, parallel over rows. */
+    private static void rowsAlongW(float[] src, int rows, int n, int[][] index, float[][] weight, float[] out, int m) {
+        Parallel.forRange(rows, Parallel.grain(rows, (long) m * index.length), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) alongW(src, r * n, index, weight, out, r * m, m);
+        });
+    }
+
+    /**
+     * A middle-axis table in compressed rows: output {@code o} of the pass sums the terms
+     * {@code [start[o], start[o+1])}, each an input index and a weight, in that order.
+     */
+    private record Table(int in, int out, int[] start, int[] index, float[] weight) {
+        /** The forward table of an axis: output o reads its taps. */
+        static Table forward(AxisTaps a) {
+            int out = a.outSize(), taps = a.taps();
+            int[] start = new int[out + 1];
+            for (int o = 0; o <= out; o++) start[o] = o * taps;
+            return new Table(a.inSize(), out, start, a.index(), a.weight());
+        }
+
+        /** The transposed table: "output" i of the pass is input i of the axis, summing the outputs that read it. */
+        static Table adjoint(AxisTaps a) {
+            Inverse inv = Inverse.of(a);
+            return new Table(a.outSize(), a.inSize(), inv.start, inv.output, inv.weight);
+        }
+    }
+
+    /**
+     * {@code dst[q, o, :] = Σ_s weight[s]·src[q, index[s], :]} over the terms {@code s} of output {@code o},
+     * for {@code src [outer, t.in, inner]} and {@code dst [outer, t.out, inner]}: whole rows (or
+     * slices) with contiguous FMAs, parallel over output rows {@code (q, o)}.
+     */
+    private static void alongMiddle(float[] src, int outer, int inner, Table t, float[] dst) {
+        int in = t.in, out = t.out;
+        int rows = Math.multiplyExact(outer, out);
+        int maxTerms = 0;
+        for (int o = 0; o < out; o++) maxTerms = Math.max(maxTerms, t.start[o + 1] - t.start[o]);
+        int terms = Math.max(1, maxTerms);
+        Parallel.forRange(rows, Parallel.grain(rows, (long) inner * terms), (lo, hi) -> {
+            int[] offsets = new int[terms];
+            float[] weights = new float[terms];
+            for (int r = lo; r < hi; r++) {
+                int q = r / out, o = r % out;
+                int n = t.start[o + 1] - t.start[o];
+                for (int s = 0; s < n; s++) {
+                    offsets[s] = (q * in + t.index[t.start[o] + s]) * inner;
+                    weights[s] = t.weight[t.start[o] + s];
+                }
+                weightedRows(src, offsets, weights, n, dst, r * inner, inner);
+            }
+        });
+    }
+
+    /** {@code dst[at + i] = Σ_s weights[s]·src[offsets[s] + i]} for {@code i < len} (0 without terms). */
+    private static void weightedRows(float[] src, int[] offsets, float[] weights, int n, float[] dst, int at, int len) {
+        if (n == 0) {
+            Arrays.fill(dst, at, at + len, 0f);
+            return;
+        }
+        int i = 0;
+        if (n == 4) { // cubic: the common case, unrolled
+            int o0 = offsets[0], o1 = offsets[1], o2 = offsets[2], o3 = offsets[3];
+            float w0 = weights[0];
+            FloatVector w1 = FloatVector.broadcast(S, weights[1]), w2 = FloatVector.broadcast(S, weights[2]),
+                    w3 = FloatVector.broadcast(S, weights[3]);
+            for (int end = S.loopBound(len); i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(S, src, o0 + i).mul(w0);
+                v = FloatVector.fromArray(S, src, o1 + i).fma(w1, v);
+                v = FloatVector.fromArray(S, src, o2 + i).fma(w2, v);
+                FloatVector.fromArray(S, src, o3 + i).fma(w3, v).intoArray(dst, at + i);
+            }
+        } else {
+            for (int end = S.loopBound(len); i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(S, src, offsets[0] + i).mul(weights[0]);
+                for (int s = 1; s < n; s++) {
+                    v = FloatVector.fromArray(S, src, offsets[s] + i).fma(FloatVector.broadcast(S, weights[s]), v);
+                }
+                v.intoArray(dst, at + i);
+            }
+        }
+        for (; i < len; i++) {
+            float v = src[offsets[0] + i] * weights[0];
+            for (int s = 1; s < n; s++) v = Math.fma(src[offsets[s] + i], weights[s], v);
+            dst[at + i] = v;
+        }
     }
 
     // ------------------------------------------------------------------ tables

@@ -18,8 +18,9 @@ public final class KernelInfo {
         REDUCTION("row sum/max", true),
         NORMALIZATION("softmax, layer/group norm", true),
         ATTENTION("attention", true),
-        INTERPOLATION("nearest/linear interpolation", true),
-        POOLING("pooling", false),
+        INTERPOLATION("nearest/linear/cubic interpolation", true),
+        PIXEL_SHUFFLE("pixel shuffle", true),
+        POOLING("pooling", true),
         FFT("FFT", false);
 
         final String label;

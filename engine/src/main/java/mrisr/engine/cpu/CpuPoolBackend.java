@@ -6,7 +6,7 @@ import static mrisr.engine.cpu.CpuConvBackend.spatial;
 import java.util.Arrays;
 import mrisr.engine.PoolBackend;
 import mrisr.engine.Tensor;
-import mrisr.kernels.reference.PoolReference;
+import mrisr.kernels.Pool;
 import mrisr.kernels.reference.SlidingWindow;
 
 /** CPU implementation of {@link PoolBackend} over the kernels in {@code mrisr.kernels}. */
@@ -20,7 +20,7 @@ final class CpuPoolBackend implements PoolBackend {
             boolean countIncludePad) {
         SlidingWindow win = SlidingWindow.of(spatial(x), kernel, outputSize, stride, padding, ones(kernel.length));
         Tensor y = CpuBackend.empty("avg_pool output", batchShape(x.size(0), x.size(1), outputSize));
-        PoolReference.avgForward(planes(x), win, countIncludePad, CpuBackend.denseData(x), 0, CpuBackend.data(y), 0);
+        Pool.avgForward(planes(x), win, countIncludePad, CpuBackend.denseData(x), 0, CpuBackend.data(y), 0);
         return y;
     }
 
@@ -31,7 +31,7 @@ final class CpuPoolBackend implements PoolBackend {
                 ones(kernel.length));
         Tensor gx = CpuBackend.empty("avg_pool input gradient", batchShape(gradOutput.size(0), gradOutput.size(1),
                 inputSize));
-        PoolReference.avgBackward(planes(gradOutput), win, countIncludePad, CpuBackend.denseData(gradOutput), 0,
+        Pool.avgBackward(planes(gradOutput), win, countIncludePad, CpuBackend.denseData(gradOutput), 0,
                 CpuBackend.data(gx), 0);
         return gx;
     }
@@ -40,7 +40,7 @@ final class CpuPoolBackend implements PoolBackend {
     public Tensor maxPool(Tensor x, int[] outputSize, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         SlidingWindow win = SlidingWindow.of(spatial(x), kernel, outputSize, stride, padding, dilation);
         Tensor y = CpuBackend.empty("max_pool output", batchShape(x.size(0), x.size(1), outputSize));
-        PoolReference.maxForward(planes(x), win, CpuBackend.denseData(x), 0, CpuBackend.data(y), 0);
+        Pool.maxForward(planes(x), win, CpuBackend.denseData(x), 0, CpuBackend.data(y), 0);
         return y;
     }
 
@@ -49,7 +49,7 @@ final class CpuPoolBackend implements PoolBackend {
             int[] dilation) {
         SlidingWindow win = SlidingWindow.of(spatial(x), kernel, spatial(gradOutput), stride, padding, dilation);
         Tensor gx = CpuBackend.empty("max_pool input gradient", x.shape());
-        PoolReference.maxBackward(planes(x), win, CpuBackend.denseData(x), 0, CpuBackend.denseData(gradOutput), 0,
+        Pool.maxBackward(planes(x), win, CpuBackend.denseData(x), 0, CpuBackend.denseData(gradOutput), 0,
                 CpuBackend.data(gx), 0);
         return gx;
     }

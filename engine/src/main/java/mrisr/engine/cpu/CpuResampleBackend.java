@@ -5,9 +5,9 @@ import mrisr.engine.Resample;
 import mrisr.engine.ResampleBackend;
 import mrisr.engine.Tensor;
 import mrisr.kernels.Interpolate;
+import mrisr.kernels.PixelShuffle;
 import mrisr.kernels.reference.InterpolateReference;
 import mrisr.kernels.reference.InterpolateReference.AxisTaps;
-import mrisr.kernels.reference.PixelShuffleReference;
 
 /** CPU implementation of {@link ResampleBackend} over the kernels in {@code mrisr.kernels}. */
 final class CpuResampleBackend implements ResampleBackend {
@@ -70,7 +70,7 @@ final class CpuResampleBackend implements ResampleBackend {
         for (int d = c + 1; d < lowShape.length; d++) highShape[d] = lowShape[d] * factor;
         Tensor out = CpuBackend.empty("pixel_shuffle", highShape);
         Geometry g = geometry(lowShape, highShape[c], factor, spatialDims);
-        PixelShuffleReference.shuffle(g.batch, g.channels, g.lowSize, g.factors, CpuBackend.denseData(x),
+        PixelShuffle.shuffle(g.batch, g.channels, g.lowSize, g.factors, CpuBackend.denseData(x),
                 CpuBackend.data(out));
         return out;
     }
@@ -84,7 +84,7 @@ final class CpuResampleBackend implements ResampleBackend {
         for (int d = c + 1; d < highShape.length; d++) lowShape[d] = highShape[d] / factor;
         Tensor out = CpuBackend.empty("pixel_unshuffle", lowShape);
         Geometry g = geometry(lowShape, highShape[c], factor, spatialDims);
-        PixelShuffleReference.unshuffle(g.batch, g.channels, g.lowSize, g.factors, CpuBackend.denseData(x),
+        PixelShuffle.unshuffle(g.batch, g.channels, g.lowSize, g.factors, CpuBackend.denseData(x),
                 CpuBackend.data(out));
         return out;
     }
