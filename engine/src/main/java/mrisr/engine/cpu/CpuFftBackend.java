@@ -7,8 +7,8 @@ import mrisr.engine.ShapeException;
 import mrisr.engine.Tensor;
 
 /**
- * CPU implementation of {@link FftBackend}: JTransforms 1-D plans applied line by line through
- * {@link FftKernels}, one transformed dimension at a time.
+ * CPU implementation of {@link FftBackend}: {@link FftKernels} along one transformed dimension at a
+ * time (the vectorised {@code BatchedFft} for 2,3,5-smooth lengths, JTransforms 1-D plans otherwise).
  */
 final class CpuFftBackend implements FftBackend {
     static final CpuFftBackend INSTANCE = new CpuFftBackend();

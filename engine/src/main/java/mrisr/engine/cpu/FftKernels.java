@@ -1,5 +1,7 @@
 package mrisr.engine.cpu;
 
+import mrisr.kernels.BatchedFft;
+import mrisr.kernels.KernelInfo;
 import mrisr.kernels.Parallel;
 import org.jtransforms.fft.FloatFFT_1D;
 
@@ -7,8 +9,10 @@ import org.jtransforms.fft.FloatFFT_1D;
  * Array-level FFT kernels along one axis of a row-major array viewed as {@code [outer, n, inner]}.
  *
  * <p>Complex arrays interleave (re, im), so complex element {@code (o, j, i)} sits at float index
- * {@code 2·((o·n + j)·inner + i)}. Each of the {@code outer·inner} lines along the axis is gathered
- * into a buffer, transformed with a JTransforms 1-D plan on the calling thread, and scattered back.
+ * {@code 2·((o·n + j)·inner + i)}. Complex transforms of 2,3,5-smooth lengths run
+ * {@link BatchedFft} (vectorised across lines); other lengths, the real-input paths and
+ * {@code -Dmrisr.kernels=scalar} gather each of the {@code outer·inner} lines into a buffer,
+ * transform it with a JTransforms 1-D plan on the calling thread, and scatter it back.
  * Lines are split over {@link Parallel} in chunks whose size depends only on the shape, and every
  * line is computed by the same code whichever thread runs it, so results are bit-identical for any
  * thread count. Callers run {@link FftPlans#configureJTransforms()} first.
@@ -34,6 +38,10 @@ final class FftKernels {
      */
     static void complexAlong(float[] a, int outer, int n, int inner, boolean inverse, float scale) {
         int lines = outer * inner;
+        if (!KernelInfo.scalarForced() && BatchedFft.supports(n)) {
+            BatchedFft.complexAlong(a, outer, n, inner, inverse, scale);
+            return;
+        }
         if (n == 1) { // the 1-point DFT is the identity; JTransforms wants n ≥ 2
             if (scale != 1f) scaleAll(a, 2 * lines, scale);
             return;
