@@ -34,6 +34,7 @@ import mrisr.kernels.reference.FftReference;
  *
  * <pre>{@code
  * if (BatchedFft.supports(n)) BatchedFft.complexAlong(a, outer, n, inner, false, 1f);  // forward, in place
+ * BatchedFft.complexAlong(x, y, outer, n, inner, true, 1f / n);                       // inverse, x → y
  * }</pre>
  */
 public final class BatchedFft {
@@ -65,13 +66,27 @@ public final class BatchedFft {
      * @param scale   factor applied to every output value
      */
     public static void complexAlong(float[] a, int outer, int n, int inner, boolean inverse, float scale) {
+        complexAlong(a, a, outer, n, inner, inverse, scale);
+    }
+
+    /**
+     * DFT of every line along the middle axis of {@code [outer, n, inner]} from {@code src} into
+     * {@code dst}; {@code src == dst} transforms in place. Other arrays must not overlap.
+     *
+     * @param src     complex {@code [outer, n, inner, 2]} (not modified unless it is {@code dst})
+     * @param dst     complex {@code [outer, n, inner, 2]} (written)
+     * @param n       line length, {@link #supports(int) supported}
+     * @param inverse {@code e^{+2πi jk/n}} when true, {@code e^{-2πi jk/n}} when false
+     * @param scale   factor applied to every output value
+     */
+    public static void complexAlong(float[] src, float[] dst, int outer, int n, int inner, boolean inverse, float scale) {
         if (!supports(n)) throw new IllegalArgumentException("BatchedFft: length " + n + " is not 2,3,5-smooth");
         if (outer < 0 || inner < 0) throw new IllegalArgumentException("BatchedFft: negative outer " + outer + " or inner " + inner);
         int lines = Math.multiplyExact(outer, inner);
         long floats = 2L * lines * n;
-        if (floats > a.length) {
+        if (floats > src.length || floats > dst.length) {
             throw new IllegalArgumentException("BatchedFft: [" + outer + ", " + n + ", " + inner + "] complex needs " + floats
-                    + " floats, array has " + a.length);
+                    + " floats, arrays have " + src.length + " and " + dst.length);
         }
         if (lines == 0) return;
         Plan plan = plan(n);
@@ -90,15 +105,15 @@ public final class BatchedFft {
                     count = Math.min(L, inner - i0);
                     int start = 2 * (o * n * inner + i0);
                     if (count == L) {
-                        loadRows(a, start, step, n, inverse, xr, xi);
+                        loadRows(src, start, step, n, inverse, xr, xi);
                     } else {
                         for (int l = 0; l < count; l++) base[l] = start + 2 * l;
-                        gather(a, base, count, step, n, inverse, xr, xi);
+                        gather(src, base, count, step, n, inverse, xr, xi);
                     }
                     boolean inX = plan.run(xr, xi, yr, yi);
                     float[] rr = inX ? xr : yr, ri = inX ? xi : yi;
-                    if (count == L) storeRows(rr, ri, n, inverse, scale, a, start, step);
-                    else scatter(rr, ri, base, count, step, n, inverse, scale, a);
+                    if (count == L) storeRows(rr, ri, n, inverse, scale, dst, start, step);
+                    else scatter(rr, ri, base, count, step, n, inverse, scale, dst);
                 } else {
                     int line0 = b * L;
                     count = Math.min(L, lines - line0);
@@ -106,9 +121,9 @@ public final class BatchedFft {
                         int line = line0 + l;
                         base[l] = 2 * ((line / inner) * n * inner + line % inner);
                     }
-                    gather(a, base, count, step, n, inverse, xr, xi);
+                    gather(src, base, count, step, n, inverse, xr, xi);
                     boolean inX = plan.run(xr, xi, yr, yi);
-                    scatter(inX ? xr : yr, inX ? xi : yi, base, count, step, n, inverse, scale, a);
+                    scatter(inX ? xr : yr, inX ? xi : yi, base, count, step, n, inverse, scale, dst);
                 }
             }
         });

@@ -76,6 +76,23 @@ final class FftKernels {
     }
 
     /**
+     * Complex DFT of every line along the axis from {@code src} into {@code dst} (see
+     * {@link #complexAlong(float[], int, int, int, boolean, float)}); the vectorised path reads
+     * {@code src} directly, the others copy it first.
+     *
+     * @param src complex {@code [outer, n, inner, 2]} (not modified)
+     * @param dst complex {@code [outer, n, inner, 2]}, not {@code src} (written)
+     */
+    static void complexAlong(float[] src, float[] dst, int outer, int n, int inner, boolean inverse, float scale) {
+        if (!KernelInfo.scalarForced() && BatchedFft.supports(n)) {
+            BatchedFft.complexAlong(src, dst, outer, n, inner, inverse, scale);
+            return;
+        }
+        System.arraycopy(src, 0, dst, 0, 2 * outer * n * inner);
+        complexAlong(dst, outer, n, inner, inverse, scale);
+    }
+
+    /**
      * Half spectrum of real lines: {@code out_k = scale · Σ_j x_j e^{-2πi jk/n}} for
      * {@code k < m = n/2 + 1} (the other bins are their conjugates).
      *
