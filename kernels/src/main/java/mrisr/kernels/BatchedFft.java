@@ -20,9 +20,10 @@ import mrisr.kernels.reference.FftReference;
  * <p>Vectorised across lines, never along one: a block of {@code L} lines (the vector lane count)
  * is gathered into split real/imaginary scratch {@code [n][L]}, so every butterfly works on whole
  * vectors and needs no shuffles. When {@code inner ≥ L} the lanes are {@code L} neighbouring inner
- * indices, loaded as two vectors per row and de-interleaved with a two-vector select; otherwise
- * (the contiguous last axis, {@code inner = 1}, or a block that straddles rows) each lane's line is
- * copied element by element — a transpose. A partial block pads its unused lanes with zeros.
+ * indices, loaded as two vectors per row and de-interleaved with a two-vector select. Along the
+ * contiguous last axis ({@code inner = 1}) {@code L} lines are loaded the same way along their length
+ * and transposed in {@code L×L} tiles with two-vector selects. Other blocks (a partial block, or
+ * {@code 1 < inner < L}) copy each lane's line element by element and pad unused lanes with zeros.
  * The transform itself is a mixed-radix Stockham autosort (radix 4, then 2, 3, 5; decimation in
  * frequency, ping-pong between two scratch pairs) with twiddles computed in double, rounded to
  * float and cached per length.
@@ -114,6 +115,11 @@ public final class BatchedFft {
                     float[] rr = inX ? xr : yr, ri = inX ? xi : yi;
                     if (count == L) storeRows(rr, ri, n, inverse, scale, dst, start, step);
                     else scatter(rr, ri, base, count, step, n, inverse, scale, dst);
+                } else if (inner == 1 && (b + 1) * L <= lines) {
+                    int start = 2 * b * L * n;
+                    loadLines(src, start, n, inverse, xr, xi);
+                    boolean inX = plan.run(xr, xi, yr, yi);
+                    storeLines(inX ? xr : yr, inX ? xi : yi, n, inverse, scale, dst, start);
                 } else {
                     int line0 = b * L;
                     count = Math.min(L, lines - line0);
@@ -171,6 +177,75 @@ public final class BatchedFft {
         }
     }
 
+    /**
+     * {@code L} contiguous lines ({@code inner = 1}) from float index {@code start}: each line's
+     * {@code L}-element chunks are de-interleaved into the rows of an {@code L×L} block of
+     * {@code xr, xi}, which is then transposed in place, so lanes become lines; the last
+     * {@code n mod L} elements are copied one by one.
+     */
+    private static void loadLines(float[] a, int start, int n, boolean inverse, float[] xr, float[] xi) {
+        FloatVector reIdx = FloatVector.fromArray(S, DEINTERLEAVE, 0), imIdx = FloatVector.fromArray(S, DEINTERLEAVE, L);
+        FloatVector sign = FloatVector.broadcast(S, inverse ? -1f : 1f);
+        int full = n - n % L;
+        for (int j0 = 0; j0 < full; j0 += L) {
+            for (int l = 0, p = start + 2 * j0, q = j0 * L; l < L; l++, p += 2 * n, q += L) {
+                FloatVector v0 = FloatVector.fromArray(S, a, p), v1 = FloatVector.fromArray(S, a, p + L);
+                reIdx.selectFrom(v0, v1).intoArray(xr, q);
+                imIdx.selectFrom(v0, v1).mul(sign).intoArray(xi, q);
+            }
+            transposeBlock(xr, j0 * L);
+            transposeBlock(xi, j0 * L);
+        }
+        float s = inverse ? -1f : 1f;
+        for (int l = 0; l < L; l++) {
+            for (int j = full, p = start + 2 * (l * n + j), q = j * L + l; j < n; j++, p += 2, q += L) {
+                xr[q] = a[p];
+                xi[q] = a[p + 1] * s;
+            }
+        }
+    }
+
+    /** Inverse of {@link #loadLines} (transposes {@code yr, yi} in place, then scales and interleaves). */
+    private static void storeLines(float[] yr, float[] yi, int n, boolean inverse, float scale, float[] a, int start) {
+        FloatVector loIdx = FloatVector.fromArray(S, INTERLEAVE, 0), hiIdx = FloatVector.fromArray(S, INTERLEAVE, L);
+        FloatVector sr = FloatVector.broadcast(S, scale), si = FloatVector.broadcast(S, inverse ? -scale : scale);
+        int full = n - n % L;
+        for (int j0 = 0; j0 < full; j0 += L) {
+            transposeBlock(yr, j0 * L);
+            transposeBlock(yi, j0 * L);
+            for (int l = 0, p = start + 2 * j0, q = j0 * L; l < L; l++, p += 2 * n, q += L) {
+                FloatVector re = FloatVector.fromArray(S, yr, q).mul(sr), im = FloatVector.fromArray(S, yi, q).mul(si);
+                loIdx.selectFrom(re, im).intoArray(a, p);
+                hiIdx.selectFrom(re, im).intoArray(a, p + L);
+            }
+        }
+        float ss = inverse ? -scale : scale;
+        for (int l = 0; l < L; l++) {
+            for (int j = full, p = start + 2 * (l * n + j), q = j * L + l; j < n; j++, p += 2, q += L) {
+                a[p] = yr[q] * scale;
+                a[p + 1] = yi[q] * ss;
+            }
+        }
+    }
+
+    /**
+     * Transposes the {@code L×L} row-major block at {@code off} in place: for each bit {@code k} of
+     * the index, the off-diagonal {@code k×k} sub-blocks swap, one two-vector select per row.
+     */
+    private static void transposeBlock(float[] t, int off) {
+        for (int k = L / 2, stage = 0; k >= 1; k /= 2, stage++) {
+            FloatVector ia = FloatVector.fromArray(S, TRANSPOSE, 2 * stage * L);
+            FloatVector ib = FloatVector.fromArray(S, TRANSPOSE, (2 * stage + 1) * L);
+            for (int r = 0; r < L; r++) {
+                if ((r & k) != 0) continue;
+                int pa = off + r * L, pb = pa + k * L;
+                FloatVector va = FloatVector.fromArray(S, t, pa), vb = FloatVector.fromArray(S, t, pb);
+                ia.selectFrom(va, vb).intoArray(t, pa);
+                ib.selectFrom(va, vb).intoArray(t, pb);
+            }
+        }
+    }
+
     /** Lane {@code l < count} gets the line starting at float index {@code base[l]}; other lanes are zero. */
     private static void gather(float[] a, int[] base, int count, int step, int n, boolean inverse, float[] xr, float[] xi) {
         float sign = inverse ? -1f : 1f;
@@ -204,7 +279,22 @@ public final class BatchedFft {
     /** Lane indices into {@code (re, im)}: re0, im0, re1, im1, … for the low then the high half. */
     private static final float[] INTERLEAVE = new float[2 * L];
 
+    /**
+     * Per transpose stage (bit {@code k = L/2, L/4, …, 1}), two index vectors into a row pair
+     * {@code (A, B) = (row r, row r+k)}: the new row {@code r} keeps {@code A} where column bit
+     * {@code k} is clear and takes {@code B[c−k]} where it is set; the new row {@code r+k} takes
+     * {@code A[c+k]} and keeps {@code B}.
+     */
+    private static final float[] TRANSPOSE = new float[2 * L * Integer.numberOfTrailingZeros(Math.max(L, 1))];
+
     static {
+        for (int k = L / 2, stage = 0; k >= 1; k /= 2, stage++) {
+            for (int c = 0; c < L; c++) {
+                boolean low = (c & k) == 0;
+                TRANSPOSE[2 * stage * L + c] = low ? c : L + c - k;
+                TRANSPOSE[(2 * stage + 1) * L + c] = low ? c + k : L + c;
+            }
+        }
         for (int l = 0; l < L; l++) {
             DEINTERLEAVE[l] = 2 * l;
             DEINTERLEAVE[L + l] = 2 * l + 1;
