@@ -24,7 +24,7 @@ import mrisr.kernels.reference.FftReference;
  * contiguous last axis ({@code inner = 1}) {@code L} lines are loaded the same way along their length
  * and transposed in {@code L×L} tiles with two-vector selects. Other blocks (a partial block, or
  * {@code 1 < inner < L}) copy each lane's line element by element and pad unused lanes with zeros.
- * The transform itself is a mixed-radix Stockham autosort (radix 4, then 2, 3, 5; decimation in
+ * The transform itself is a mixed-radix Stockham autosort (radix 2, 4, 3, 5, 8; decimation in
  * frequency, ping-pong between two scratch pairs) with twiddles computed in double, rounded to
  * float and cached per length.
  *
@@ -90,7 +90,12 @@ public final class BatchedFft {
                     + " floats, arrays have " + src.length + " and " + dst.length);
         }
         if (lines == 0) return;
-        Plan plan = plan(n);
+        transform(plan(n), src, dst, outer, inner, inverse, scale);
+    }
+
+    /** {@link #complexAlong(float[], float[], int, int, int, boolean, float)} with a given plan (tests pick radix orders). */
+    static void transform(Plan plan, float[] src, float[] dst, int outer, int inner, boolean inverse, float scale) {
+        int n = plan.n, lines = outer * inner;
         // Blocks of L lines; with inner ≥ L a block never straddles two rows of the outer index.
         int perOuter = inner >= L ? (inner + L - 1) / L : 0;
         int blocks = inner >= L ? Math.multiplyExact(outer, perOuter) : (lines + L - 1) / L;
@@ -317,17 +322,22 @@ public final class BatchedFft {
         final float[][] wr, wi;
 
         Plan(int n) {
-            this.n = n;
+            this(n, radices(n));
+        }
+
+        /**
+         * The radices for {@code n}: a leftover 2, then 4s, 3s and 5s, and for {@code 2³ | n} one 8
+         * last. Measured on AVX-512: a radix-8 pass is cheapest where it needs no twiddles (the last
+         * stage), with twiddles it is no faster than two radix-4 passes and holds more registers
+         * (128: 4·4·8 ran 20% faster than 8·4·4 and 4·4·4·2).
+         */
+        static int[] radices(int n) {
             List<Integer> rs = new ArrayList<>();
-            int rest = n;
-            while (rest % 4 == 0) {
-                rs.add(4);
-                rest /= 4;
-            }
-            while (rest % 2 == 0) {
-                rs.add(2);
-                rest /= 2;
-            }
+            int twos = Integer.numberOfTrailingZeros(n), rest = n >> twos;
+            boolean eight = twos >= 3;
+            int e = eight ? twos - 3 : twos;
+            if (e % 2 == 1) rs.add(2);
+            for (int k = 0; k < e / 2; k++) rs.add(4);
             while (rest % 3 == 0) {
                 rs.add(3);
                 rest /= 3;
@@ -336,6 +346,21 @@ public final class BatchedFft {
                 rs.add(5);
                 rest /= 5;
             }
+            if (eight) rs.add(8);
+            return rs.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** A plan with the given radices (each 2, 3, 4, 5 or 8), applied in order; their product must be {@code n}. */
+        Plan(int n, int[] radices) {
+            this.n = n;
+            List<Integer> rs = new ArrayList<>();
+            int product = 1;
+            for (int r : radices) {
+                if (r != 2 && r != 3 && r != 4 && r != 5 && r != 8) throw new IllegalArgumentException("radix " + r);
+                product *= r;
+                rs.add(r);
+            }
+            if (product != n) throw new IllegalArgumentException("radices multiply to " + product + ", not " + n);
             int stages = rs.size();
             radix = new int[stages];
             m = new int[stages];
@@ -368,6 +393,7 @@ public final class BatchedFft {
             for (int t = 0; t < radix.length; t++) {
                 float[] ar = inX ? xr : yr, ai = inX ? xi : yi, br = inX ? yr : xr, bi = inX ? yi : xi;
                 switch (radix[t]) {
+                    case 8 -> radix8(ar, ai, br, bi, s[t], m[t], wr[t], wi[t]);
                     case 4 -> radix4(ar, ai, br, bi, s[t], m[t], wr[t], wi[t]);
                     case 2 -> radix2(ar, ai, br, bi, s[t], m[t], wr[t], wi[t]);
                     case 3 -> radix3(ar, ai, br, bi, s[t], m[t], wr[t], wi[t]);
@@ -436,6 +462,97 @@ public final class BatchedFft {
                     b2i.intoArray(yi, o0 + 2 * sL);
                     b3r.intoArray(yr, o0 + 3 * sL);
                     b3i.intoArray(yi, o0 + 3 * sL);
+                }
+            }
+        }
+    }
+
+    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
+
+    static void radix8(float[] xr, float[] xi, float[] yr, float[] yi, int s, int m, float[] wr, float[] wi) {
+        int sL = s * L, mL = m * sL;
+        FloatVector h = FloatVector.broadcast(S, SQRT_HALF);
+        for (int p = 0; p < m; p++) {
+            int in = p * sL, out = 8 * p * sL;
+            boolean twiddle = p > 0;
+            for (int q = 0; q < sL; q += L) {
+                int i0 = in + q;
+                FloatVector a0r = FloatVector.fromArray(S, xr, i0), a0i = FloatVector.fromArray(S, xi, i0);
+                FloatVector a4r = FloatVector.fromArray(S, xr, i0 + 4 * mL), a4i = FloatVector.fromArray(S, xi, i0 + 4 * mL);
+                FloatVector a1r = FloatVector.fromArray(S, xr, i0 + mL), a1i = FloatVector.fromArray(S, xi, i0 + mL);
+                FloatVector a5r = FloatVector.fromArray(S, xr, i0 + 5 * mL), a5i = FloatVector.fromArray(S, xi, i0 + 5 * mL);
+                FloatVector a2r = FloatVector.fromArray(S, xr, i0 + 2 * mL), a2i = FloatVector.fromArray(S, xi, i0 + 2 * mL);
+                FloatVector a6r = FloatVector.fromArray(S, xr, i0 + 6 * mL), a6i = FloatVector.fromArray(S, xi, i0 + 6 * mL);
+                FloatVector a3r = FloatVector.fromArray(S, xr, i0 + 3 * mL), a3i = FloatVector.fromArray(S, xi, i0 + 3 * mL);
+                FloatVector a7r = FloatVector.fromArray(S, xr, i0 + 7 * mL), a7i = FloatVector.fromArray(S, xi, i0 + 7 * mL);
+                // t_j = a_j + a_{j+4} feed the even outputs; u_j = (a_j − a_{j+4})·w_8^j the odd ones
+                FloatVector t0r = a0r.add(a4r), t0i = a0i.add(a4i), u0r = a0r.sub(a4r), u0i = a0i.sub(a4i);
+                FloatVector t1r = a1r.add(a5r), t1i = a1i.add(a5i), d1r = a1r.sub(a5r), d1i = a1i.sub(a5i);
+                FloatVector t2r = a2r.add(a6r), t2i = a2i.add(a6i), d2r = a2r.sub(a6r), d2i = a2i.sub(a6i);
+                FloatVector t3r = a3r.add(a7r), t3i = a3i.add(a7i), d3r = a3r.sub(a7r), d3i = a3i.sub(a7i);
+                // w_8 = (1 − i)/√2, w_8² = −i, w_8³ = −(1 + i)/√2
+                FloatVector u1r = d1r.add(d1i).mul(h), u1i = d1i.sub(d1r).mul(h);
+                FloatVector u2r = d2i, u2i = d2r.neg();
+                FloatVector u3r = d3i.sub(d3r).mul(h), u3i = d3r.add(d3i).neg().mul(h);
+                // even outputs: 4-point DFT of t
+                FloatVector e0r = t0r.add(t2r), e0i = t0i.add(t2i), e1r = t0r.sub(t2r), e1i = t0i.sub(t2i);
+                FloatVector e2r = t1r.add(t3r), e2i = t1i.add(t3i), e3r = t1r.sub(t3r), e3i = t1i.sub(t3i);
+                FloatVector b0r = e0r.add(e2r), b0i = e0i.add(e2i), b4r = e0r.sub(e2r), b4i = e0i.sub(e2i);
+                FloatVector b2r = e1r.add(e3i), b2i = e1i.sub(e3r), b6r = e1r.sub(e3i), b6i = e1i.add(e3r);
+                // odd outputs: 4-point DFT of u
+                FloatVector o0r = u0r.add(u2r), o0i = u0i.add(u2i), o1r = u0r.sub(u2r), o1i = u0i.sub(u2i);
+                FloatVector o2r = u1r.add(u3r), o2i = u1i.add(u3i), o3r = u1r.sub(u3r), o3i = u1i.sub(u3i);
+                FloatVector b1r = o0r.add(o2r), b1i = o0i.add(o2i), b5r = o0r.sub(o2r), b5i = o0i.sub(o2i);
+                FloatVector b3r = o1r.add(o3i), b3i = o1i.sub(o3r), b7r = o1r.sub(o3i), b7i = o1i.add(o3r);
+                int o0 = out + q;
+                b0r.intoArray(yr, o0);
+                b0i.intoArray(yi, o0);
+                if (twiddle) {
+                    // twiddle products written out: a helper call here can stop the JIT inlining, and
+                    // then every vector is boxed
+                    int w = 7 * p;
+                    FloatVector cr = FloatVector.broadcast(S, wr[w]), ci = FloatVector.broadcast(S, wi[w]);
+                    b1r.mul(cr).sub(b1i.mul(ci)).intoArray(yr, o0 + sL);
+                    b1r.mul(ci).add(b1i.mul(cr)).intoArray(yi, o0 + sL);
+                    cr = FloatVector.broadcast(S, wr[w + 1]);
+                    ci = FloatVector.broadcast(S, wi[w + 1]);
+                    b2r.mul(cr).sub(b2i.mul(ci)).intoArray(yr, o0 + 2 * sL);
+                    b2r.mul(ci).add(b2i.mul(cr)).intoArray(yi, o0 + 2 * sL);
+                    cr = FloatVector.broadcast(S, wr[w + 2]);
+                    ci = FloatVector.broadcast(S, wi[w + 2]);
+                    b3r.mul(cr).sub(b3i.mul(ci)).intoArray(yr, o0 + 3 * sL);
+                    b3r.mul(ci).add(b3i.mul(cr)).intoArray(yi, o0 + 3 * sL);
+                    cr = FloatVector.broadcast(S, wr[w + 3]);
+                    ci = FloatVector.broadcast(S, wi[w + 3]);
+                    b4r.mul(cr).sub(b4i.mul(ci)).intoArray(yr, o0 + 4 * sL);
+                    b4r.mul(ci).add(b4i.mul(cr)).intoArray(yi, o0 + 4 * sL);
+                    cr = FloatVector.broadcast(S, wr[w + 4]);
+                    ci = FloatVector.broadcast(S, wi[w + 4]);
+                    b5r.mul(cr).sub(b5i.mul(ci)).intoArray(yr, o0 + 5 * sL);
+                    b5r.mul(ci).add(b5i.mul(cr)).intoArray(yi, o0 + 5 * sL);
+                    cr = FloatVector.broadcast(S, wr[w + 5]);
+                    ci = FloatVector.broadcast(S, wi[w + 5]);
+                    b6r.mul(cr).sub(b6i.mul(ci)).intoArray(yr, o0 + 6 * sL);
+                    b6r.mul(ci).add(b6i.mul(cr)).intoArray(yi, o0 + 6 * sL);
+                    cr = FloatVector.broadcast(S, wr[w + 6]);
+                    ci = FloatVector.broadcast(S, wi[w + 6]);
+                    b7r.mul(cr).sub(b7i.mul(ci)).intoArray(yr, o0 + 7 * sL);
+                    b7r.mul(ci).add(b7i.mul(cr)).intoArray(yi, o0 + 7 * sL);
+                } else {
+                    b1r.intoArray(yr, o0 + sL);
+                    b1i.intoArray(yi, o0 + sL);
+                    b2r.intoArray(yr, o0 + 2 * sL);
+                    b2i.intoArray(yi, o0 + 2 * sL);
+                    b3r.intoArray(yr, o0 + 3 * sL);
+                    b3i.intoArray(yi, o0 + 3 * sL);
+                    b4r.intoArray(yr, o0 + 4 * sL);
+                    b4i.intoArray(yi, o0 + 4 * sL);
+                    b5r.intoArray(yr, o0 + 5 * sL);
+                    b5i.intoArray(yi, o0 + 5 * sL);
+                    b6r.intoArray(yr, o0 + 6 * sL);
+                    b6i.intoArray(yi, o0 + 6 * sL);
+                    b7r.intoArray(yr, o0 + 7 * sL);
+                    b7i.intoArray(yi, o0 + 7 * sL);
                 }
             }
         }

@@ -82,6 +82,27 @@ class BatchedFftTest {
     }
 
     @Test
+    void everyRadixOrderMatchesTheTwin() {
+        Random rnd = new Random(8);
+        int[][] orders = {{8, 8}, {8, 4, 4}, {2, 8, 8}, {4, 8, 2}, {8, 3, 5}, {5, 3, 2, 4}, {3, 5, 8}, {2, 2, 2}, {4, 4, 4}};
+        for (int[] order : orders) {
+            int n = Arrays.stream(order).reduce(1, (x, y) -> x * y);
+            BatchedFft.Plan plan = new BatchedFft.Plan(n, order);
+            for (int[] oi : new int[][] {{20, 1}, {2, 19}}) {
+                float[] x = random(rnd, 2 * oi[0] * n * oi[1]);
+                float[] got = new float[x.length], want = x.clone();
+                BatchedFft.transform(plan, x, got, oi[0], oi[1], false, 1f);
+                FftReference.complexAlong(want, oi[0], n, oi[1], false, 1f);
+                assertThat(maxLineError(got, want, oi[0], n, oi[1])).as("radices %s inner %d", Arrays.toString(order), oi[1])
+                        .isLessThanOrEqualTo(bound(n));
+            }
+        }
+        assertThat(BatchedFft.Plan.radices(128)).containsExactly(4, 4, 8);
+        assertThat(BatchedFft.Plan.radices(9 * 25 * 16)).containsExactly(2, 3, 3, 5, 5, 8);
+        assertThatThrownBy(() -> new BatchedFft.Plan(12, new int[] {4, 4})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void forwardThenInverseIsIdentity() {
         Random rnd = new Random(7);
         for (int n : new int[] {1, 6, 30, 64, 100, 128, 243, 256, 1000, 4096}) {
