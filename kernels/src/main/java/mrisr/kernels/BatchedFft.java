@@ -49,9 +49,15 @@ public final class BatchedFft {
 
     private BatchedFft() {}
 
-    /** True for {@code n ≥ 1} whose prime factors are all 2, 3 or 5 (and a vector of at least 2 lanes). */
+    /** Longest supported line: its scratch, four {@code [n][L]} float arrays, is 16 MiB with 16 lanes. */
+    public static final int MAX_LENGTH = 1 << 16;
+
+    /**
+     * True for {@code 1 ≤ n ≤} {@link #MAX_LENGTH} whose prime factors are all 2, 3 or 5 (on a CPU
+     * with vectors of at least 2 float lanes).
+     */
     public static boolean supports(int n) {
-        if (n < 1 || L < 2 || n > (1 << 24) / L) return false;
+        if (n < 1 || L < 2 || n > MAX_LENGTH) return false;
         for (int p : new int[] {2, 3, 5}) {
             while (n % p == 0) n /= p;
         }

@@ -55,7 +55,8 @@ class BatchedFftTest {
     @Test
     void supportedLengths() {
         for (int n : LENGTHS) assertThat(BatchedFft.supports(n)).as("n=%d", n).isTrue();
-        for (int n : new int[] {0, -4, 7, 14, 49, 121, 2 * 7 * 16}) assertThat(BatchedFft.supports(n)).as("n=%d", n).isFalse();
+        assertThat(BatchedFft.supports(BatchedFft.MAX_LENGTH)).isTrue();
+        for (int n : new int[] {0, -4, 7, 14, 49, 121, 2 * 7 * 16, 1 << 17}) assertThat(BatchedFft.supports(n)).as("n=%d", n).isFalse();
     }
 
     @Test
