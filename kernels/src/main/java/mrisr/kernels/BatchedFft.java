@@ -39,6 +39,9 @@ import mrisr.kernels.reference.FftReference;
  * }</pre>
  */
 public final class BatchedFft {
+    /** Longest supported line: its scratch, four {@code [n][L]} float arrays, is 16 MiB with 16 lanes. */
+    public static final int MAX_LENGTH = 1 << 16;
+
     static final VectorSpecies<Float> S = KernelInfo.species();
     static final int L = S.length();
     /** Scratch arrays up to this many floats stay cached per thread; longer lines allocate per chunk. */
@@ -48,9 +51,6 @@ public final class BatchedFft {
     private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
 
     private BatchedFft() {}
-
-    /** Longest supported line: its scratch, four {@code [n][L]} float arrays, is 16 MiB with 16 lanes. */
-    public static final int MAX_LENGTH = 1 << 16;
 
     /**
      * True for {@code 1 ≤ n ≤} {@link #MAX_LENGTH} whose prime factors are all 2, 3 or 5 (on a CPU
