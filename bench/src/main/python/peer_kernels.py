@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Peer timings for `mrisr bench kernels`: the suite's shapes timed in PyTorch on the CPU.
+"""Peer timings for `mrisr bench kernels`: the suite's shapes timed in NumPy or PyTorch on the CPU.
+
+SGEMM and the 3-D FFT are timed in NumPy (`numpy.matmul` on float32, which calls OpenBLAS;
+`numpy.fft.fftn` on complex64, pocketfft, single-threaded), the peers the issue's acceptance
+names; the other kinds in PyTorch. Each result row says which library timed it.
 
 `mrisr bench kernels` runs this script with /usr/bin/python3 as a subprocess after its own rows
 (the source on stdin, `python3 - ARGS`); it can also be run by hand:
@@ -10,7 +14,7 @@
 Each case is {"id", "kind", shape fields...}; the kinds and fields match the Java side's
 KernelSpec.peerCase(): sgemm(n); conv(dims, batch, in_channels, out_channels, size, backward);
 attention(batch, heads, length, head_dim, backward); trilinear(size); fft3d(size);
-srnet(size, channels, blocks, lr). All tensors are float32 (complex64 for the FFT).
+srnet(size, channels, blocks, lr). All arrays are float32 (complex64 for the FFT).
 
 The timing policy mirrors the Java harness (mrisr.bench.Harness): one cold run; a cold run over
 --once-over-s is the only run; then warm-up runs until they add up to --warmup-s (the cold run not
@@ -19,8 +23,8 @@ takes --warmup-s; then --repeat timed runs, or when that is 0, as many as fit in
 last warm-up run (1 to --max-repeats); median.
 
 Output, one JSON object on stdout:
-    {"peer": "torch 1.13.1", "numpy": "1.24.2", "threads": 2,
-     "results": [{"id": ..., "median_ms": ..., "first_ms": ..., "runs": ...}, ...],
+    {"peer": "torch 1.13.1, numpy 1.24.2", "numpy": "1.24.2", "threads": 2,
+     "results": [{"id": ..., "peer": "numpy 1.24.2", "median_ms": ..., "first_ms": ..., "runs": ...}, ...],
      "skipped": [{"id": ..., "reason": ...}]}
 or {"unavailable": "..."} (exit status 3) when torch or numpy cannot be imported.
 """
@@ -33,8 +37,9 @@ import time
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description="Time mrisr's kernel-suite shapes in PyTorch.")
-    p.add_argument("--threads", type=int, required=True, help="torch.set_num_threads value")
+    p = argparse.ArgumentParser(description="Time mrisr's kernel-suite shapes in NumPy and PyTorch.")
+    p.add_argument("--threads", type=int, required=True,
+                   help="torch.set_num_threads value (the caller sizes OpenBLAS's pool with the environment)")
     p.add_argument("--cases", required=True, help="JSON list of cases")
     p.add_argument("--warmup-s", type=float, default=2.0)
     p.add_argument("--min-warmup-runs", type=int, default=3)
@@ -73,13 +78,14 @@ def measure(body, args):
     return {"median_ms": median, "first_ms": first, "runs": n}
 
 
-def build_sgemm(torch, F, c):
+def build_sgemm(numpy, c):
     n = c["n"]
-    a, b = torch.randn(n, n), torch.randn(n, n)
+    rng = numpy.random.default_rng(0)
+    a = rng.standard_normal((n, n), dtype=numpy.float32)
+    b = rng.standard_normal((n, n), dtype=numpy.float32)
 
     def body():
-        with torch.no_grad():
-            return torch.mm(a, b)
+        return numpy.matmul(a, b)
     return body
 
 
@@ -143,12 +149,14 @@ def build_trilinear(torch, F, c):
     return body
 
 
-def build_fft3d(torch, F, c):
+def build_fft3d(numpy, c):
     s = c["size"]
-    x = torch.complex(torch.randn(s, s, s), torch.randn(s, s, s))
+    rng = numpy.random.default_rng(0)
+    x = (rng.standard_normal((s, s, s), dtype=numpy.float32)
+         + 1j * rng.standard_normal((s, s, s), dtype=numpy.float32)).astype(numpy.complex64)
 
     def body():
-        return torch.fft.fftn(x)
+        return numpy.fft.fftn(x)
     return body
 
 
@@ -176,13 +184,14 @@ def build_srnet(torch, F, c):
     return step
 
 
+# kind -> (library, builder): NumPy builders take (numpy, case), PyTorch ones (torch, F, case).
 BUILDERS = {
-    "sgemm": build_sgemm,
-    "conv": build_conv,
-    "attention": build_attention,
-    "trilinear": build_trilinear,
-    "fft3d": build_fft3d,
-    "srnet": build_srnet,
+    "sgemm": ("numpy", build_sgemm),
+    "conv": ("torch", build_conv),
+    "attention": ("torch", build_attention),
+    "trilinear": ("torch", build_trilinear),
+    "fft3d": ("numpy", build_fft3d),
+    "srnet": ("torch", build_srnet),
 }
 
 
@@ -198,18 +207,19 @@ def main(argv):
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     results, skipped = [], []
+    names = {"torch": "torch " + torch.__version__, "numpy": "numpy " + numpy.__version__}
     for case in json.loads(args.cases):
-        builder = BUILDERS.get(case.get("kind"))
+        library, builder = BUILDERS.get(case.get("kind"), (None, None))
         if builder is None:
             skipped.append({"id": case.get("id"), "reason": "unknown kind %r" % case.get("kind")})
             continue
         try:
-            body = builder(torch, F, case)
-            results.append(dict(id=case["id"], **measure(body, args)))
+            body = builder(numpy, case) if library == "numpy" else builder(torch, F, case)
+            results.append(dict(id=case["id"], peer=names[library], **measure(body, args)))
         except Exception as e:  # one failing case must not lose the others' timings
             skipped.append({"id": case.get("id"), "reason": "%s: %s" % (type(e).__name__, e)})
         body = None
-    print(json.dumps({"peer": "torch " + torch.__version__, "numpy": numpy.__version__,
+    print(json.dumps({"peer": names["torch"] + ", " + names["numpy"], "numpy": numpy.__version__,
                       "threads": torch.get_num_threads(), "results": results, "skipped": skipped}))
     return 0
 

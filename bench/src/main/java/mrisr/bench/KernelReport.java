@@ -14,8 +14,8 @@ import java.util.Map;
  * <p>JSON layout: {@code {"suite": "kernels", "machine": {…}, "fma_peak_gflops": …, "threads": …,
  * "peer": name or null, "peer_status": …, "conventions": …, "rows": [one object per row]}}; each row
  * has {@code id, op, shape, kernel, threads, first_ms, median_ms, min_ms, runs, gflops, gbps,
- * pct_peak} and, when the peer timed it, {@code peer, peer_median_ms, peer_first_ms, peer_runs,
- * ratio} with {@code ratio = peer_median_ms / median_ms} (&gt; 1: we are faster). Rates that do not
+ * pct_peak} and, when the peer timed it, {@code peer} (the library that timed the row),
+ * {@code peer_median_ms, peer_first_ms, peer_runs, ratio} with {@code ratio = peer_median_ms / median_ms} (&gt; 1: we are faster). Rates that do not
  * apply are null.
  *
  * @param machine   what ran the suite
@@ -50,6 +50,13 @@ record KernelReport(MachineInfo machine, FmaPeak.Result peak, List<Row> rows, Pe
         return peer instanceof Peer.Ran ran ? ran.timings().get(row.id()) : null;
     }
 
+    /** The library that timed a row (the run's peer name when the script did not say), or null. */
+    String peerName(Row row) {
+        Peer.Timing p = peerTiming(row);
+        if (p == null) return null;
+        return p.library() != null ? p.library() : ((Peer.Ran) peer).name();
+    }
+
     /** {@code peer_median_ms / median_ms}, or NaN without a peer timing. */
     double ratio(Row row) {
         Peer.Timing p = peerTiming(row);
@@ -80,7 +87,7 @@ record KernelReport(MachineInfo machine, FmaPeak.Result peak, List<Row> rows, Pe
         boolean withPeer = peer instanceof Peer.Ran;
         List<String> header = new ArrayList<>(List.of("id", "shape", "kernel", "first ms", "median ms", "runs",
                 "GFLOP/s", "GB/s", "% peak"));
-        if (withPeer) header.addAll(List.of("peer ms", "ratio"));
+        if (withPeer) header.addAll(List.of("peer", "peer ms", "ratio"));
         List<List<String>> cells = new ArrayList<>();
         for (Row r : rows) {
             List<String> line = new ArrayList<>(List.of(r.id(), r.spec().shape(), r.kernel(), ms(r.timing().firstMs()),
@@ -88,6 +95,7 @@ record KernelReport(MachineInfo machine, FmaPeak.Result peak, List<Row> rows, Pe
                     fixed(r.gbps(), 2), fixed(percentOfPeak(r), 1)));
             if (withPeer) {
                 Peer.Timing p = peerTiming(r);
+                line.add(p == null ? "-" : peerName(r));
                 line.add(p == null ? "-" : ms(p.medianMs()));
                 line.add(fixed(ratio(r), 2));
             }
@@ -98,23 +106,25 @@ record KernelReport(MachineInfo machine, FmaPeak.Result peak, List<Row> rows, Pe
             width[c] = header.get(c).length();
             for (List<String> line : cells) width[c] = Math.max(width[c], line.get(c).length());
         }
-        appendLine(sb, header, width);
+        boolean[] text = new boolean[width.length]; // id, shape, kernel and peer are text; the rest numbers
+        for (int c = 0; c < width.length; c++) text[c] = c < 3 || header.get(c).equals("peer");
+        appendLine(sb, header, width, text);
         sb.append('|'); // Markdown alignment row: text columns left, numbers right
-        for (int c = 0; c < width.length; c++) sb.append(c < 3 ? "-".repeat(width[c] + 2) : "-".repeat(width[c] + 1) + ":").append('|');
+        for (int c = 0; c < width.length; c++) sb.append(text[c] ? "-".repeat(width[c] + 2) : "-".repeat(width[c] + 1) + ":").append('|');
         sb.append('\n');
-        for (List<String> line : cells) appendLine(sb, line, width);
+        for (List<String> line : cells) appendLine(sb, line, width, text);
         sb.append('\n').append(KernelSuite.CONVENTIONS).append('\n');
         sb.append("first = cold first run in this JVM; median over 'runs' timed runs after warm-up; rows over 30 s run once.");
         if (withPeer) sb.append("\nratio = peer ms / median ms: above 1 means mrisr is faster.");
         return sb.append('\n').toString();
     }
 
-    private static void appendLine(StringBuilder sb, List<String> cells, int[] width) {
+    private static void appendLine(StringBuilder sb, List<String> cells, int[] width, boolean[] text) {
         sb.append('|');
         for (int c = 0; c < width.length; c++) {
             String v = cells.get(c);
             String pad = " ".repeat(width[c] - v.length());
-            sb.append(' ').append(c < 3 ? v + pad : pad + v).append(" |");
+            sb.append(' ').append(text[c] ? v + pad : pad + v).append(" |");
         }
         sb.append('\n');
     }
@@ -155,7 +165,7 @@ record KernelReport(MachineInfo machine, FmaPeak.Result peak, List<Row> rows, Pe
             m.put("pct_peak", percentOfPeak(r));
             Peer.Timing p = peerTiming(r);
             if (p != null) {
-                m.put("peer", ((Peer.Ran) peer).name());
+                m.put("peer", peerName(r));
                 m.put("peer_median_ms", p.medianMs());
                 m.put("peer_first_ms", p.firstMs());
                 m.put("peer_runs", p.runs());

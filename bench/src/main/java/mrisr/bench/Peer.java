@@ -19,20 +19,23 @@ import java.util.concurrent.TimeUnit;
 import mrisr.bench.KernelSuite.KernelCase;
 
 /**
- * Times the suite's shapes in PyTorch with the committed peer script
+ * Times the suite's shapes in NumPy or PyTorch with the committed peer script
  * ({@code bench/src/main/python/peer_kernels.py}, packaged next to this class) in a Python
  * subprocess, after our own rows, so the two never share the CPU.
  *
  * <p>Protocol: the script's source goes to {@code python3 -} on stdin; the arguments carry the
- * thread count (the script calls {@code torch.set_num_threads}), the timing policy of
+ * thread count (the script calls {@code torch.set_num_threads}; OpenBLAS and OpenMP get it through the
+ * environment), the timing policy of
  * {@link Harness} and the cases as a JSON list of {@code {"id", "kind", shape fields…}}. The script
  * prints one JSON object on stdout:
  * <pre>
- *   {"peer": "torch 1.13.1", "threads": 2,
- *    "results": [{"id": "sgemm-1024", "median_ms": 9.1, "first_ms": 30.2, "runs": 10}, …],
+ *   {"peer": "torch 1.13.1, numpy 1.24.2", "threads": 2,
+ *    "results": [{"id": "sgemm-1024", "peer": "numpy 1.24.2", "median_ms": 9.1, "first_ms": 30.2, "runs": 10}, …],
  *    "skipped": [{"id": "…", "reason": "…"}]}
  * </pre>
- * or {@code {"unavailable": "reason"}} when PyTorch or NumPy cannot be imported. A missing
+ * A result's {@code peer} names the library that timed that row (SGEMM and the FFT run in NumPy,
+ * the rest in PyTorch); without it the row is credited to the top-level {@code peer}.
+ * Or the script prints {@code {"unavailable": "reason"}} when PyTorch or NumPy cannot be imported. A missing
  * interpreter, a crash, a timeout or unreadable output all end as {@link Unavailable}: the peer is
  * optional and never fails the suite.
  *
@@ -54,7 +57,7 @@ final class Peer {
     /**
      * The peer ran.
      *
-     * @param name    library and version, e.g. {@code torch 1.13.1}
+     * @param name    libraries and versions, e.g. {@code torch 1.13.1, numpy 1.24.2}
      * @param threads threads the library used
      * @param timings per case id
      * @param skipped case id → why the script could not time it
@@ -64,8 +67,16 @@ final class Peer {
     /** The peer did not run, and why (one line). */
     record Unavailable(String reason) implements Outcome {}
 
-    /** The peer's timing of one case, milliseconds. */
-    record Timing(double medianMs, double firstMs, int runs) {}
+    /**
+     * The peer's timing of one case, milliseconds.
+     *
+     * @param library the library that timed it, e.g. {@code numpy 1.24.2}, or null when the script did not say
+     */
+    record Timing(double medianMs, double firstMs, int runs, String library) {
+        Timing(double medianMs, double firstMs, int runs) {
+            this(medianMs, firstMs, runs, null);
+        }
+    }
 
     /**
      * Runs the peer script on {@code cases}.
@@ -97,6 +108,7 @@ final class Peer {
         // Keep the BLAS/OpenMP pools at the same size as torch's intra-op pool.
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
+        pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
         Process p;
         try {
             p = pb.start();
@@ -150,8 +162,8 @@ final class Peer {
             Map<String, Timing> timings = new LinkedHashMap<>();
             for (Object o : requireList(root, "results")) {
                 if (!(o instanceof Map<?, ?> r)) throw new IllegalArgumentException("a result is not an object");
-                timings.put(requireString(r, "id"),
-                        new Timing(requireNumber(r, "median_ms"), requireNumber(r, "first_ms"), (int) requireNumber(r, "runs")));
+                timings.put(requireString(r, "id"), new Timing(requireNumber(r, "median_ms"), requireNumber(r, "first_ms"),
+                        (int) requireNumber(r, "runs"), r.get("peer") == null ? null : requireString(r, "peer")));
             }
             Map<String, String> skipped = new LinkedHashMap<>();
             if (root.get("skipped") != null) {

@@ -11,10 +11,13 @@ import org.junit.jupiter.api.Test;
 
 /** The peer protocol without running Python: canned script output, and an interpreter that is not there. */
 class PeerTest {
-    /** What peer_kernels.py printed for two cases and one unknown kind (torch 1.13, numpy 1.24). */
+    /**
+     * What peer_kernels.py printed for two cases and one unknown kind (torch 1.13, numpy 1.24); the
+     * attention row lacks its {@code peer} field, as older scripts printed it.
+     */
     static final String CANNED = """
-            {"peer": "torch 1.13.0a0", "numpy": "1.24.2", "threads": 2, "results": [{"id": "sgemm-1024", \
-            "median_ms": 0.013319999879968236, "first_ms": 0.2184180000313063, "runs": 3}, {"id": \
+            {"peer": "torch 1.13.0a0, numpy 1.24.2", "numpy": "1.24.2", "threads": 2, "results": [{"id": "sgemm-1024", \
+            "peer": "numpy 1.24.2", "median_ms": 0.013319999879968236, "first_ms": 0.2184180000313063, "runs": 3}, {"id": \
             "attn-1x4x4096x32-fwd", "median_ms": 0.017536000086693093, "first_ms": 0.7204510000065056, "runs": 3}], \
             "skipped": [{"id": "x", "reason": "unknown kind 'nope'"}]}
             """;
@@ -24,13 +27,15 @@ class PeerTest {
         Peer.Outcome o = Peer.parse(CANNED);
         assertThat(o).isInstanceOf(Peer.Ran.class);
         Peer.Ran ran = (Peer.Ran) o;
-        assertThat(ran.name()).isEqualTo("torch 1.13.0a0");
+        assertThat(ran.name()).isEqualTo("torch 1.13.0a0, numpy 1.24.2");
         assertThat(ran.threads()).isEqualTo(2);
         assertThat(ran.timings()).containsOnlyKeys("sgemm-1024", "attn-1x4x4096x32-fwd");
         Peer.Timing t = ran.timings().get("sgemm-1024");
         assertThat(t.medianMs()).isEqualTo(0.013319999879968236);
         assertThat(t.firstMs()).isEqualTo(0.2184180000313063);
         assertThat(t.runs()).isEqualTo(3);
+        assertThat(t.library()).isEqualTo("numpy 1.24.2");
+        assertThat(ran.timings().get("attn-1x4x4096x32-fwd").library()).isNull();
         assertThat(ran.skipped()).isEqualTo(Map.of("x", "unknown kind 'nope'"));
     }
 
@@ -80,5 +85,25 @@ class PeerTest {
         assertThat(r).containsEntry("peer", "torch 1.13.1").containsEntry("peer_median_ms", 10.0).containsEntry("ratio", 2.5)
                 .containsEntry("median_ms", 4.0).containsEntry("first_ms", 20.0);
         assertThat(report.table()).contains("| peer ms |").contains("2.50 |").contains("peer: torch 1.13.1 on 2 threads");
+    }
+
+    @Test
+    void eachRowNamesTheLibraryThatTimedIt() {
+        Harness.Timing ours = new Harness.Timing(20.0, 4.0, 3.9, 5, 10);
+        KernelReport.Row sgemm = new KernelReport.Row("sgemm-1024", new KernelSpec.Sgemm(1024), "vector 256-bit", ours);
+        KernelReport.Row fft = new KernelReport.Row("fft3d-128-c64", new KernelSpec.Fft3d(128), "vector 256-bit", ours);
+        Peer.Ran peer = new Peer.Ran("torch 1.13.1, numpy 1.24.2", 2, Map.of(
+                "sgemm-1024", new Peer.Timing(10.0, 30.0, 5, "numpy 1.24.2"),
+                "fft3d-128-c64", new Peer.Timing(8.0, 30.0, 5)), Map.of());
+        KernelReport report = new KernelReport(new MachineInfo("cpu", 2, 2, 256, 8, "25", "kernels: x"),
+                new FmaPeak.Result(1000.0, 2, 8), List.of(sgemm, fft), peer);
+        assertThat(report.peerName(sgemm)).isEqualTo("numpy 1.24.2");
+        assertThat(report.peerName(fft)).isEqualTo("torch 1.13.1, numpy 1.24.2"); // no per-row name: the run's
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(Json.write(report.toJson(), false));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) json.get("rows");
+        assertThat(rows.get(0)).containsEntry("peer", "numpy 1.24.2").containsEntry("ratio", 2.5);
+        assertThat(report.table()).contains("| numpy 1.24.2               |");
     }
 }

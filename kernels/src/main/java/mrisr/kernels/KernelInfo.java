@@ -21,7 +21,7 @@ public final class KernelInfo {
         INTERPOLATION("nearest/linear/cubic interpolation", true),
         PIXEL_SHUFFLE("pixel shuffle", true),
         POOLING("pooling", true),
-        FFT("FFT", false);
+        FFT("FFT of 2,3,5-smooth lengths (JTransforms for other lengths)", true);
 
         final String label;
         final boolean vectorised;
@@ -46,10 +46,13 @@ public final class KernelInfo {
 
     /**
      * The kernel path one family runs: {@code "vector 512-bit"}, {@code "scalar reference"}, or
-     * {@code "JTransforms"} for the FFT.
+     * for the FFT {@code "vector 512-bit (2,3,5-smooth), JTransforms otherwise"} or, when scalar is
+     * forced, {@code "JTransforms"}.
      */
     public static String path(Family family) {
-        if (family == Family.FFT) return "JTransforms";
+        if (family == Family.FFT) {
+            return scalarForced() ? "JTransforms" : "vector " + species().vectorBitSize() + "-bit (2,3,5-smooth), JTransforms otherwise";
+        }
         return family.vectorised && !scalarForced() ? "vector " + species().vectorBitSize() + "-bit" : "scalar reference";
     }
 
