@@ -379,7 +379,10 @@ public final class SrCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** Step lines on stderr with elapsed time: rewritten in place on a terminal, one per line otherwise. */
+    /**
+     * Step lines on stderr with elapsed time: rewritten in place on a terminal, one per line otherwise;
+     * a line with a {@code warning:} always stays.
+     */
     private static final class Progress {
         private final PrintWriter err;
         private final boolean terminal = System.console() != null && System.console().isTerminal();
@@ -395,6 +398,10 @@ public final class SrCommand implements Callable<Integer> {
             if (terminal) {
                 err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
                 lastLength = line.length();
+                if (what.contains("warning:")) { // keep it: the next step starts a new line
+                    err.println();
+                    lastLength = 0;
+                }
             } else {
                 err.println(line);
             }

@@ -1,9 +1,12 @@
 package mrisr.sr.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import mrisr.sr.physics.Degradation;
 import mrisr.sr.physics.SliceProfile;
 
@@ -92,6 +95,59 @@ public record TrainingDegradation(int[] factors, SliceProfile.Kind profile, doub
         m.put("noise", Double.toString(noise));
         m.put("rician", Boolean.toString(rician));
         return m;
+    }
+
+    /**
+     * The degradation recorded in a model's metadata by {@link #metadata()}, or empty when a key is
+     * missing or not valid (models written without it).
+     */
+    public static Optional<TrainingDegradation> fromMetadata(Map<String, String> meta) {
+        try {
+            String[] f = meta.get("factor").split(",");
+            if (f.length != 3) return Optional.empty();
+            int[] factors = {Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()), Integer.parseInt(f[2].trim())};
+            return Optional.of(new TrainingDegradation(factors, SliceProfile.Kind.parse(meta.get("profile")),
+                    Double.parseDouble(meta.get("noise")), Boolean.parseBoolean(meta.get("rician"))));
+        } catch (RuntimeException e) { // a key missing (NullPointerException) or malformed: nothing recorded
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What differs between this training degradation and a request, as one line ending in
+     * "(results may be poor)", or null when nothing does. Only what the request states is compared.
+     *
+     * @param factors requested factors
+     * @param profile requested slice profile, or null when unstated
+     * @param noise   requested noise level, or null when unstated
+     */
+    public String mismatch(double[] factors, SliceProfile.Kind profile, Double noise) {
+        List<String> trained = new ArrayList<>(), asked = new ArrayList<>();
+        if (this.factors[0] != factors[0] || this.factors[1] != factors[1] || this.factors[2] != factors[2]) {
+            trained.add("factor " + this.factors[0] + "," + this.factors[1] + "," + this.factors[2]);
+            asked.add("factor " + formatFactors(factors));
+        }
+        if (profile != null && profile != this.profile) {
+            trained.add(this.profile.cliName() + " profile");
+            asked.add(profile.cliName() + " profile");
+        }
+        if (noise != null && noise.doubleValue() != this.noise) {
+            trained.add(String.format(Locale.ROOT, "noise %g", this.noise));
+            asked.add(String.format(Locale.ROOT, "noise %g", noise));
+        }
+        if (trained.isEmpty()) return null;
+        return "the model was trained for " + String.join(", ", trained) + "; this request is " + String.join(", ", asked)
+                + " (results may be poor)";
+    }
+
+    /** Factors as the command line writes them: {@code 1,1,4}, or {@code 1.5,1.5,1} for fractional ones. */
+    public static String formatFactors(double[] f) {
+        StringBuilder b = new StringBuilder();
+        for (int a = 0; a < 3; a++) {
+            if (a > 0) b.append(',');
+            b.append(f[a] == Math.rint(f[a]) ? Long.toString((long) f[a]) : Double.toString(f[a]));
+        }
+        return b.toString();
     }
 
     @Override

@@ -1,5 +1,10 @@
 package mrisr.sr.methods;
 
+import java.util.Map;
+import java.util.Optional;
+import mrisr.sr.data.TrainingDegradation;
+import mrisr.sr.physics.Degradation;
+
 /**
  * A method whose prior is learned, or can be: it names the prior or model a run uses, so that
  * reports ({@code mrisr bench methods}) and progress lines can say what produced a result, and it
@@ -33,5 +38,24 @@ public interface LearnedMethod extends SrMethod {
      */
     default LearnedMethod withBundledModels(BundledModels models) {
         return this;
+    }
+
+    /**
+     * The warning for a model trained for one acquisition ({@code factor}, {@code profile},
+     * {@code noise}, {@code rician} in its metadata, as {@code mrisr train} writes them) applied to
+     * another: other factors, another stated slice profile, or k-space truncation. Empty when they
+     * agree or the metadata records no acquisition.
+     *
+     * @param modelMetadata the model file's metadata (not modified)
+     */
+    static Optional<String> acquisitionWarning(Map<String, String> modelMetadata, SrContext ctx) {
+        Optional<TrainingDegradation> trained = TrainingDegradation.fromMetadata(modelMetadata);
+        if (trained.isEmpty()) return Optional.empty();
+        Degradation d = ctx.degradation();
+        if (d != null && d.kspace()) {
+            return Optional.of("warning: the model was trained for image-space slices (" + trained.get().describe()
+                    + "), not k-space truncation (results may be poor)");
+        }
+        return Optional.ofNullable(trained.get().mismatch(ctx.factors(), d == null ? null : d.profile(), null)).map(w -> "warning: " + w);
     }
 }

@@ -3,12 +3,9 @@ package mrisr.sr.nets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import mrisr.engine.DType;
@@ -179,32 +176,7 @@ public final class SrModel {
      * @param noise   requested noise level, or null when unstated
      */
     public String mismatch(double[] factors, SliceProfile.Kind profile, Double noise) {
-        List<String> trained = new ArrayList<>(), asked = new ArrayList<>();
-        int[] f = degradation.factors();
-        if (f[0] != factors[0] || f[1] != factors[1] || f[2] != factors[2]) {
-            trained.add("factor " + Architecture.format(f));
-            asked.add("factor " + formatFactors(factors));
-        }
-        if (profile != null && profile != degradation.profile()) {
-            trained.add(degradation.profile().cliName() + " profile");
-            asked.add(profile.cliName() + " profile");
-        }
-        if (noise != null && noise.doubleValue() != degradation.noise()) {
-            trained.add(String.format(Locale.ROOT, "noise %g", degradation.noise()));
-            asked.add(String.format(Locale.ROOT, "noise %g", noise));
-        }
-        if (trained.isEmpty()) return null;
-        return "the model was trained for " + String.join(", ", trained) + "; this request is " + String.join(", ", asked)
-                + " (results may be poor)";
-    }
-
-    private static String formatFactors(double[] f) {
-        StringBuilder b = new StringBuilder();
-        for (int a = 0; a < 3; a++) {
-            if (a > 0) b.append(',');
-            b.append(f[a] == Math.rint(f[a]) ? Long.toString((long) f[a]) : Double.toString(f[a]));
-        }
-        return b.toString();
+        return degradation.mismatch(factors, profile, noise);
     }
 
     /**
@@ -222,7 +194,7 @@ public final class SrModel {
             int r = architecture.factors()[0];
             if (f[0] != r || f[1] != r || f[2] != r) {
                 throw new ModelException("the model is a sub-pixel network for factor " + Architecture.format(architecture.factors())
-                        + " only; requested " + formatFactors(f));
+                        + " only; requested " + TrainingDegradation.formatFactors(f));
             }
         }
         SlidingWindow window = new SlidingWindow(patch, overlap, architecture.halo(), architecture.scale());

@@ -93,6 +93,16 @@ public final class Degradation {
         return factors.clone();
     }
 
+    /** The slice profile of image-space sampling (Gaussian unless set; not used by k-space truncation). */
+    public SliceProfile.Kind profile() {
+        return profile;
+    }
+
+    /** Whether the acquisition is k-space truncation rather than image-space slice sampling. */
+    public boolean kspace() {
+        return kspace;
+    }
+
     /**
      * The through-plane axis of a low-resolution volume: the one with the largest voxel size (ties:
      * the last such axis).

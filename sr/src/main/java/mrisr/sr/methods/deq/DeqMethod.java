@@ -188,8 +188,9 @@ public final class DeqMethod implements LearnedMethod {
         String origin = model != null ? "trained " + model
                 : prior != null ? "trained " + prior + " (" + bundled.describe(BundledModels.Model.DEQ) + ")"
                 : "smoothing, strength " + DEFAULT_STRENGTH + (bundled != null ? " (no bundled model)" : "");
-        if (prior == null) prior = DeqPrior.smoothing(factors, DEFAULT_STRENGTH);
         Consumer<String> progress = ctx.progress();
+        if (prior != null) LearnedMethod.acquisitionWarning(prior.fileMetadata(), ctx).ifPresent(w -> progress.accept("deq: " + w));
+        else prior = DeqPrior.smoothing(factors, DEFAULT_STRENGTH);
         progress.accept("deq: prior R " + origin);
         float[] init = Interpolation.linear().run(lr, new SrContext(factors, 0)).data().toArray();
         int nLr = m[0] * m[1] * m[2];

@@ -63,6 +63,8 @@ public final class DeqPrior extends Module {
 
     private static final int[] REPLICATE_PAD = {1, 1, 1, 1, 1, 1};
     private final Conv3d conv1, conv2;
+    /** The metadata of the file this prior was read from; empty for a new one. */
+    private Map<String, String> fileMetadata = Map.of();
 
     /**
      * A prior with {@code hidden} channels and PyTorch's default (random) initialisation, drawn from
@@ -184,7 +186,16 @@ public final class DeqPrior extends Module {
         } catch (StateDictException e) {
             throw new DeqModelException("--model " + file + ": " + e.getMessage(), e);
         }
+        p.fileMetadata = Map.copyOf(contents.metadata());
         return p;
+    }
+
+    /**
+     * The metadata of the file {@link #load} read (the training settings {@code mrisr train} records,
+     * such as the acquisition), or an empty map for a prior that was not loaded.
+     */
+    public Map<String, String> fileMetadata() {
+        return fileMetadata;
     }
 
     /**

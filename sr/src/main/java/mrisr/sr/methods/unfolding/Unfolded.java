@@ -205,6 +205,7 @@ public final class Unfolded implements RegularizedMethod, LearnedMethod {
             prior = String.format(Locale.ROOT, "%d stages, fixed TV prior, lambda %s", stages, lambda) + (bundled != null ? " (no bundled model)" : "");
         }
         ctx.progress().accept(name() + ": " + prior + "; " + dc.describe());
+        if (learned != null) LearnedMethod.acquisitionWarning(learned.notes(), ctx).ifPresent(w -> ctx.progress().accept(name() + ": " + w));
         UnfoldedTraining m = learned;
         return grid.solveAll(lr, ctx.progress(), (y, x0, progress) -> m == null
                 ? reconstruct(dc, y, x0, grid.hrSpacing, progress)
