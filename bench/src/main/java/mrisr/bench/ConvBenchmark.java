@@ -62,6 +62,21 @@ public class ConvBenchmark {
         return p.forwardBackward();
     }
 
+    @Benchmark
+    public float[] backwardData() {
+        return p.backwardData();
+    }
+
+    @Benchmark
+    public float[] flippedForward() {
+        return p.flippedForward();
+    }
+
+    @Benchmark
+    public float[] backwardWeight() {
+        return p.backwardWeight();
+    }
+
     /** One convolution layer with random operands, and its passes on the fast kernels or the scalar twins. */
     static final class Problem {
         final int batch, in, out;
@@ -118,6 +133,30 @@ public class ConvBenchmark {
         float[] forwardBackward() {
             FastConv.forward(batch, in, out, 1, win, x, 0, w, 0, bias, 0, false, y, 0);
             FastConv.backwardData(batch, in, out, 1, win, gy, 0, w, 0, null, 0, false, gx, 0);
+            FastConv.backwardWeight(batch, in, out, 1, win, x, 0, gy, 0, gw, 0);
+            return gw;
+        }
+
+        float[] backwardData() {
+            FastConv.backwardData(batch, in, out, 1, win, gy, 0, w, 0, null, 0, false, gx, 0);
+            return gx;
+        }
+
+        float[] wf;
+
+        float[] flippedForward() {
+            if (wf == null) {
+                int kv = win.kernelVolume();
+                wf = new float[w.length];
+                for (int o = 0; o < out; o++)
+                    for (int c = 0; c < in; c++)
+                        for (int t = 0; t < kv; t++) wf[(c * out + o) * kv + kv - 1 - t] = w[(o * in + c) * kv + t];
+            }
+            FastConv.forward(batch, out, in, 1, win, gy, 0, wf, 0, null, 0, false, gx, 0);
+            return gx;
+        }
+
+        float[] backwardWeight() {
             FastConv.backwardWeight(batch, in, out, 1, win, x, 0, gy, 0, gw, 0);
             return gw;
         }

@@ -83,7 +83,9 @@ final class ConvLowering {
             int targets = r < in ? (in - r + stride - 1) / stride : 0;
             int[] shift = new int[kernel], index = new int[kernel];
             int kept = 0;
-            for (int k = 0; k < kernel; k++) {
+            // taps in ascending shift order, so a tile's reduction walks the source forwards (as the
+            // forward pass does); the descending order ran backward data 1.4x slower than forward
+            for (int k = kernel - 1; k >= 0; k--) {
                 int num = r + padding - k * dilation;
                 if (Math.floorMod(num, stride) != 0) continue;
                 int s = Math.floorDiv(num, stride);
