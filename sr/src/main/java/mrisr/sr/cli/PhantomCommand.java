@@ -22,12 +22,13 @@ import picocli.CommandLine.Option;
  * optionally with the brain's tissue label map. Outputs are written to temporary files in the target
  * directory and renamed into place, so a failed run leaves no output file.
  */
-@Command(name = "phantom", header = "Write a synthetic high-resolution volume (brain phantom or 3-D Shepp-Logan).",
+@Command(name = "phantom", header = "Write a synthetic high-resolution volume (brain or head phantom, or 3-D Shepp-Logan).",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Writes a synthetic high-resolution volume: a T1-like brain phantom (CSF, folded grey-matter cortex, "
-                + "white matter, deep nuclei, ventricles, small lesions, smooth bias field; values in [0, 1]) or the 3-D "
+                + "white matter, deep nuclei, ventricles, small lesions, smooth bias field; values in [0, 1]), the same "
+                + "brain inside a head (skull with fatty marrow, muscle, bright scalp fat, skin) or the 3-D "
                 + "Shepp-Logan phantom (Toft's modified intensities).",
             "The object spans the field of view (size x spacing), centred at world 0, so grids over the same field "
                 + "of view sample the same object. The same seed gives the same volume."
@@ -36,6 +37,7 @@ import picocli.CommandLine.Option;
             "  mrisr phantom --out hr.nii.gz",
             "  mrisr phantom --out hr.nii.gz --labels labels.nii.gz --seed 7",
             "  mrisr phantom --out lr.nii.gz --size 160,192,40 --spacing 1,1,4",
+            "  mrisr phantom --out head.nii.gz --kind head --size 181,217,181",
             "  mrisr phantom --out sl.nii --kind shepp-logan --size 128,128,128"})
 public final class PhantomCommand implements Callable<Integer> {
 
@@ -45,7 +47,7 @@ public final class PhantomCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "HR.nii.gz", description = "Output volume (.nii or .nii.gz).")
     Path out;
 
-    @Option(names = "--kind", defaultValue = "brain", paramLabel = "brain|shepp-logan",
+    @Option(names = "--kind", defaultValue = "brain", paramLabel = "brain|head|shepp-logan",
             description = "Which phantom (default: ${DEFAULT-VALUE}).")
     String kind;
 
@@ -63,19 +65,22 @@ public final class PhantomCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--labels", paramLabel = "LABELS.nii.gz",
-            description = "Also write the brain's tissue labels: 0 background, 1 CSF, 2 grey matter, 3 white matter, 4 lesion.")
+            description = "Also write the tissue labels: 0 background, 1 CSF, 2 grey matter, 3 white matter, 4 lesion; "
+                + "head only: 5 bone, 6 marrow, 7 muscle, 8 fat, 9 skin.")
     Path labels;
 
     @Override
     public Integer call() throws Exception {
-        boolean brain = switch (kind.toLowerCase(Locale.ROOT)) {
-            case "brain" -> true;
-            case "shepp-logan" -> false;
-            default -> throw new InputException("--kind: unknown phantom '" + kind + "', expected brain or shepp-logan");
+        String name = switch (kind.toLowerCase(Locale.ROOT)) {
+            case "brain" -> "brain";
+            case "head" -> "head";
+            case "shepp-logan" -> "Shepp-Logan";
+            default -> throw new InputException("--kind: unknown phantom '" + kind + "', expected brain, head or shepp-logan");
         };
+        boolean brain = !name.equals("Shepp-Logan");
         int[] size = parseSize(sizeText);
         double[] spacing = parseSpacing(spacingText);
-        if (labels != null && !brain) throw new InputException("--labels: only the brain phantom has tissue labels");
+        if (labels != null && !brain) throw new InputException("--labels: only the brain and head phantoms have tissue labels");
         checkOutput(out, "--out");
         if (labels != null) {
             checkOutput(labels, "--labels");
@@ -84,13 +89,13 @@ public final class PhantomCommand implements Callable<Integer> {
             }
         }
 
-        String what = String.format(Locale.ROOT, "%s phantom %dx%dx%d, %sx%sx%s mm", brain ? "brain" : "Shepp-Logan",
+        String what = String.format(Locale.ROOT, "%s phantom %dx%dx%d, %sx%sx%s mm", name,
                 size[0], size[1], size[2], mm(spacing[0]), mm(spacing[1]), mm(spacing[2]));
         progress("generating " + what);
         List<Volume> volumes = new ArrayList<>();
         List<Path> targets = new ArrayList<>();
         if (brain) {
-            Phantoms.Brain b = Phantoms.brain(size, spacing, seed);
+            Phantoms.Brain b = name.equals("head") ? Phantoms.head(size, spacing, seed) : Phantoms.brain(size, spacing, seed);
             volumes.add(b.image());
             targets.add(out);
             if (labels != null) {

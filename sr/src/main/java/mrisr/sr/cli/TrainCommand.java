@@ -166,6 +166,16 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Grid of the training phantoms; the object fills the grid, so smaller grids mean larger voxels (default: 160,192,160).")
     String phantomSize;
 
+    @Option(names = "--phantom-kind", paramLabel = "brain|head",
+            description = "Training phantoms for --data phantom: brains alone, or heads (the brain inside skull, muscle, bright "
+                    + "scalp fat and skin, like a real T1 head) (default: brain).")
+    String phantomKind;
+
+    @Option(names = "--phantom-blur", paramLabel = "MM",
+            description = "Blur the training phantoms by Gaussian point-spread functions of FWHM from 0 to MM mm, spread evenly over "
+                    + "the phantoms, so the network also learns the softer edges of real images (default: 0).")
+    Double phantomBlur;
+
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default: the --out name with .ckpt.safetensors).")
     Path checkpoint;
 
@@ -226,7 +236,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path logFile = log != null ? log : sibling(modelOut, ".train.jsonl");
         checkParent("--log", logFile);
 
-        TrainingSet set = d.equals("phantom") ? TrainingSet.phantoms(count, common.seed(), size, progress::message)
+        String kind = o.choice("--phantom-kind", phantomKind, "brain", "brain", "head");
+        TrainingSet set = d.equals("phantom") ? TrainingSet.phantoms(count, common.seed(), size, kind.equals("head"),
+                o.nonNegative("--phantom-blur", phantomBlur, 0), progress::message)
                 : TrainingSet.directory(Path.of(d), progress::message);
         for (String note : set.notes()) progress.message("note: " + note);
         recipe.build(set, common);

@@ -79,6 +79,17 @@ final class TrainOptions {
     }
 
     /**
+     * A number option, finite and {@code >= 0}.
+     *
+     * @throws InputException when it is not, or on a conflict with the checkpoint
+     */
+    double nonNegative(String option, Double given, double fallback) {
+        double v = Double.parseDouble(text(option, given == null ? null : given.toString(), Double.toString(fallback)));
+        if (!(v >= 0) || Double.isInfinite(v)) throw new InputException(option + " " + v + " must be a finite number >= 0");
+        return v;
+    }
+
+    /**
      * One of {@code choices} (case-insensitive, stored in lower case).
      *
      * @throws InputException for another value or on a conflict with the checkpoint

@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import mrisr.engine.Rng;
 import mrisr.nn.Module;
+import mrisr.sr.InputException;
+import mrisr.sr.methods.BundledModels;
+import mrisr.sr.nets.DnCnn;
 import mrisr.sr.methods.unfolding.UnfoldedNetwork;
 import mrisr.sr.methods.unfolding.UnfoldedTraining;
 import picocli.CommandLine.Option;
@@ -22,12 +25,25 @@ import picocli.CommandLine.Option;
  */
 final class UnfoldedRecipe extends PhysicsRecipe {
     /** The options only this method takes (besides the acquisition's). */
-    static final List<String> OPTIONS = List.of("--stages");
+    static final List<String> OPTIONS = List.of("--stages", "--prior", "--init-denoiser");
+    /** Default stages with a shared DnCNN prior: as many as the plug-and-play HQS schedule's iterations. */
+    static final int DEFAULT_SHARED_STAGES = 8;
 
     /** The method's own command-line options; a picocli mixin of {@link TrainCommand}. */
     static final class Options {
         @Option(names = "--stages", paramLabel = "K", description = "unfolded: stages (default: " + UnfoldedTraining.DEFAULT_STAGES + ").")
         Integer stages;
+
+        @Option(names = "--prior", paramLabel = "stage|dncnn",
+                description = "unfolded: 'stage' gives each stage its own small CNN prior (trained from scratch); 'dncnn' makes "
+                        + "every stage share one DnCNN denoiser with the stage's learned noise level as its input, started "
+                        + "from --init-denoiser and the plug-and-play HQS schedule, then fine-tuned end to end (default: stage).")
+        String prior;
+
+        @Option(names = "--init-denoiser", paramLabel = "FILE",
+                description = "unfolded --prior dncnn: the DnCNN to start from (from 'mrisr train --method dncnn'; "
+                        + "default: the bundled dncnn.safetensors).")
+        Path initDenoiser;
     }
 
     private final Options given;
@@ -35,6 +51,8 @@ final class UnfoldedRecipe extends PhysicsRecipe {
     private UnfoldedTraining.Hyper hyper;
     private UnfoldedTraining model;
     private UnfoldedNetwork bound;
+    private boolean shared;
+    private UnfoldedTraining initial;
 
     /** @param features the {@code --features} given (channels of each stage's prior), or null */
     UnfoldedRecipe(DegradationOptions acquisition, Options given, Integer features) {
@@ -50,15 +68,38 @@ final class UnfoldedRecipe extends PhysicsRecipe {
 
     @Override
     void configureModel(TrainOptions o) {
-        int k = o.integer("--stages", given.stages, UnfoldedTraining.DEFAULT_STAGES, 1, UnfoldedNetwork.MAX_STAGES);
-        int f = o.integer("--features", features, UnfoldedTraining.DEFAULT_FEATURES, 1, UnfoldedNetwork.MAX_FEATURES);
-        hyper = new UnfoldedTraining.Hyper(k, f);
+        shared = o.choice("--prior", given.prior, "stage", "stage", "dncnn").equals("dncnn");
+        int k = o.integer("--stages", given.stages, shared ? DEFAULT_SHARED_STAGES : UnfoldedTraining.DEFAULT_STAGES, 1, UnfoldedNetwork.MAX_STAGES);
+        if (shared) {
+            if (features != null) throw new InputException("--features: with --prior dncnn the width is the --init-denoiser's");
+            String file = o.text("--init-denoiser", given.initDenoiser == null ? null : given.initDenoiser.toAbsolutePath().normalize().toString(),
+                    "bundled");
+            DnCnn d = file.equals("bundled")
+                    ? BundledModels.classpath().read(BundledModels.Model.DNCNN, UnfoldedRecipe::loadDenoiser).orElseThrow(() -> new InputException(
+                            "--prior dncnn: this build has no bundled dncnn.safetensors; give --init-denoiser FILE"))
+                    : loadDenoiser(Path.of(file));
+            initial = UnfoldedTraining.fromDenoiser(k, d);
+            hyper = initial.hyper();
+        } else {
+            if (given.initDenoiser != null) throw new InputException("--init-denoiser needs --prior dncnn");
+            int f = o.integer("--features", features, UnfoldedTraining.DEFAULT_FEATURES, 1, UnfoldedNetwork.MAX_FEATURES);
+            hyper = new UnfoldedTraining.Hyper(k, f);
+        }
+    }
+
+    private static DnCnn loadDenoiser(Path file) {
+        try {
+            return DnCnn.load(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InputException("--init-denoiser " + file + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
     void buildModel(double[] hrSpacing, long seed) {
-        model = UnfoldedTraining.create(hyper, new Rng(seed));
-        bound = model.bind(degradation.noiseFree().operator(hrPatch, hrSpacing));
+        model = shared ? initial : UnfoldedTraining.create(hyper, new Rng(seed));
+        // the patch sampler divides each volume by its scale: the view must not normalise each patch again
+        bound = model.bindNormalised(degradation.noiseFree().operator(hrPatch, hrSpacing));
     }
 
     @Override
@@ -75,7 +116,10 @@ final class UnfoldedRecipe extends PhysicsRecipe {
 
     @Override
     public String title() {
-        return String.format(Locale.ROOT, "unfolded (%d stages of %d features)", hyper.stages(), hyper.features());
+        return hyper.sharedDenoiser()
+                ? String.format(Locale.ROOT, "unfolded (%d stages sharing a DnCNN of %d layers x %d features)", hyper.stages(),
+                        hyper.denoiserDepth(), hyper.features())
+                : String.format(Locale.ROOT, "unfolded (%d stages of %d features)", hyper.stages(), hyper.features());
     }
 
     @Override

@@ -44,13 +44,28 @@ import mrisr.kernels.Parallel;
  * The voxel value is {@code Σ fraction × intensity} ({@link Tissue#intensity()}), the label the class
  * with the largest fraction.
  *
+ * <p><b>Head</b> ({@link Phantoms#head}): the same brain shrunk by {@code 1 + }{@value #HEAD_EXTENT}
+ * inside the field of view, wrapped in the layers of a T1 head along the same deformed radius
+ * {@code ρ}: CSF and dura (0.03 ≈ 1.7 mm), the skull's inner table, fatty diploë and outer table
+ * (0.022, {@code 0.035·(1 + 0.5·T(d))}, 0.022), muscle and galea (0.025), subcutaneous fat
+ * ({@code 0.055·(1 − 0.5·T(d))}) and skin (0.02), with {@code T} a seeded low-order field on the
+ * sphere, so the diploë and the scalp fat vary in thickness around the head. Fat is the brightest
+ * tissue, as in real T1 images, so the brain ends up near half of the maximum.
+ *
  * <p><b>Contrast.</b> The image is multiplied by a bias field {@code exp(Σ c_α p^α)} over the
  * monomials of degree 1 and 2 (seeded, about ±15 %), then divided by its maximum.
  */
 final class BrainPhantom {
     record Result(float[] image, float[] labels) {}
 
+    /** How far the head's layers may reach beyond the brain, in hull units. */
+    static final double HEAD_EXTENT = 0.25;
     private static final double[] HULL = {0.86, 0.88, 0.80};
+    /** Head layers outwards from the brain (see the class comment). */
+    private static final Tissue[] LAYERS = {Tissue.CSF, Tissue.BONE, Tissue.MARROW, Tissue.BONE, Tissue.MUSCLE, Tissue.FAT, Tissue.SKIN};
+    private static final double[] LAYER_WIDTH = {0.03, 0.022, 0.035, 0.022, 0.025, 0.055, 0.02};
+    /** How each layer's width follows the thickness field T: width·(1 + LAYER_SWING·T). */
+    private static final double[] LAYER_SWING = {0, 0, 0.5, 0, 0, -0.5, 0};
     private static final double CROWN = 0.95;
     private static final double THICKNESS = 0.036;
     private static final double SULCUS_DEPTH_MIN = 0.14, SULCUS_DEPTH_MAX = 0.28, SULCUS_HALF_WIDTH = 0.008;
@@ -63,6 +78,9 @@ final class BrainPhantom {
     private static final Tissue[] TISSUES = Tissue.values();
 
     private final int nx, ny, nz;
+    private final boolean head;
+    /** The brain hull's semi-axes in normalised coordinates. */
+    private final double[] hull;
     /** Voxel size in hull units along each axis. */
     private final double vx, vy, vz;
     private final SphereTable sphere;
@@ -71,24 +89,30 @@ final class BrainPhantom {
     private final Ellipsoid[] deepGrey, ventricles, lesions;
     private final double[] bias;
 
-    BrainPhantom(int[] shape, long seed) {
+    /** @param head whether to wrap the brain in the layers of a head (see the class comment) */
+    BrainPhantom(int[] shape, long seed, boolean head) {
         nx = shape[0];
         ny = shape[1];
         nz = shape[2];
+        this.head = head;
+        hull = HULL.clone();
+        if (head) for (int a = 0; a < 3; a++) hull[a] /= 1 + HEAD_EXTENT;
         // normalised coordinates advance by 2/n per voxel
-        vx = 2.0 / nx / HULL[0];
-        vy = 2.0 / ny / HULL[1];
-        vz = 2.0 / nz / HULL[2];
+        vx = 2.0 / nx / hull[0];
+        vy = 2.0 / ny / hull[1];
+        vz = 2.0 / nz / hull[2];
         Rng root = new Rng(seed);
-        Rng foldRng = root.split(), shapeRng = root.split(), lesionRng = root.split(), biasRng = root.split();
+        Rng foldRng = root.split(), shapeRng = root.split(), lesionRng = root.split(), biasRng = root.split(), layerRng = root.split();
         double[] foldK = new double[3 * FOLD_WAVES], foldPhase = new double[FOLD_WAVES];
         waves(foldRng, foldK, foldPhase, FOLD_K_MIN, FOLD_K_MAX);
         double[] depthK = new double[3 * SHAPE_WAVES], depthPhase = new double[SHAPE_WAVES];
         waves(foldRng, depthK, depthPhase, 3, 5);
         double[] shapeK = new double[3 * SHAPE_WAVES], shapePhase = new double[SHAPE_WAVES];
         waves(shapeRng, shapeK, shapePhase, 1.5, 2.5);
-        sphere = new SphereTable(foldK, foldPhase, depthK, depthPhase, shapeK, shapePhase);
-        rMax = 1 + SHAPE_AMPLITUDE + Math.max(vx, Math.max(vy, vz));
+        double[] layerK = new double[3 * SHAPE_WAVES], layerPhase = new double[SHAPE_WAVES];
+        waves(layerRng, layerK, layerPhase, 2, 4);
+        sphere = new SphereTable(foldK, foldPhase, depthK, depthPhase, shapeK, shapePhase, layerK, layerPhase);
+        rMax = (head ? (1 + HEAD_EXTENT) * (1 + SHAPE_AMPLITUDE) : 1 + SHAPE_AMPLITUDE) + Math.max(vx, Math.max(vy, vz));
         deepGrey = new Ellipsoid[] {
             new Ellipsoid(0.10, -0.10, -0.02, 0.085, 0.15, 0.10, 0, 0),
             new Ellipsoid(-0.10, -0.10, -0.02, 0.085, 0.15, 0.10, 0, 0),
@@ -144,7 +168,7 @@ final class BrainPhantom {
         float[] image = new float[n], labels = new float[n];
         float[] sliceMax = new float[nx];
         Parallel.forRange(nx, 1, (lo, hi) -> {
-            double[] frac = new double[5], dir = new double[SphereTable.CHANNELS];
+            double[] frac = new double[TISSUES.length], dir = new double[SphereTable.CHANNELS];
             for (int i = lo; i < hi; i++) {
                 double px = Phantoms.normalised(i, nx);
                 float max = 0;
@@ -153,7 +177,7 @@ final class BrainPhantom {
                     for (int k = 0; k < nz; k++) {
                         double pz = Phantoms.normalised(k, nz);
                         int idx = (i * ny + j) * nz + k;
-                        tissueFractions(px / HULL[0], py / HULL[1], pz / HULL[2], frac, dir);
+                        tissueFractions(px / hull[0], py / hull[1], pz / hull[2], frac, dir);
                         double v = 0;
                         int label = 0;
                         for (Tissue t : TISSUES) {
@@ -215,7 +239,7 @@ final class BrainPhantom {
         double w = boxWidth(dx, dy, dz);
         double brain = ramp((1 - rho) * s / w);
         if (brain == 0) {
-            frac[Tissue.BACKGROUND.code()] = 1;
+            outside(rho, s, w, dir, 0, frac);
             return;
         }
         double insidePial = ramp((CROWN - rho) * s / w);
@@ -247,14 +271,33 @@ final class BrainPhantom {
         }
         double tissue = Math.min(insidePial, 1 - sheetCsf);
         double wm = Math.min(insideCore, 1 - sheetLined);
-        frac[Tissue.BACKGROUND.code()] = 1 - brain;
-        frac[Tissue.CSF.code()] = brain - tissue;
+        outside(rho, s, w, dir, brain, frac);
+        frac[Tissue.CSF.code()] += brain - tissue;
         frac[Tissue.GREY_MATTER.code()] = tissue - wm;
         frac[Tissue.WHITE_MATTER.code()] = wm;
 
         overlay(deepGrey, qx, qy, qz, frac, Tissue.GREY_MATTER);
         overlay(ventricles, qx, qy, qz, frac, Tissue.CSF);
         overlay(lesions, qx, qy, qz, frac, Tissue.LESION);
+    }
+
+    /**
+     * The fractions outside the brain of a voxel at deformed radius {@code rho} whose brain fraction
+     * is {@code brain}: background, or for a head its layers (each the difference of two nested
+     * partial-volume ramps) and the background beyond them.
+     */
+    private void outside(double rho, double s, double w, double[] dir, double brain, double[] frac) {
+        double inside = brain;
+        if (head) {
+            double radius = 1;
+            for (int l = 0; l < LAYERS.length; l++) {
+                radius += LAYER_WIDTH[l] * (1 + LAYER_SWING[l] * dir[SphereTable.LAYER]);
+                double next = ramp((radius - rho) * s / w);
+                frac[LAYERS[l].code()] += next - inside;
+                inside = next;
+            }
+        }
+        frac[Tissue.BACKGROUND.code()] = 1 - inside;
     }
 
     /** Replaces the tissue under a set of ellipsoids by {@code tissue}, by the largest covered fraction. */
@@ -269,16 +312,17 @@ final class BrainPhantom {
     /**
      * The direction-only fields, tabulated on a cube map of {@value #RES}² nodes per face and
      * interpolated bilinearly: the folding field F with its tangential gradient, the low-order shape
-     * field S and the sulcal-depth field. Nodes on shared face edges are the same directions, so the
+     * field S, the sulcal-depth field and the head's layer-thickness field T. Nodes on shared face edges are the same directions, so the
      * interpolant is continuous over the sphere. The table does not depend on the grid, so every grid
      * over the same field of view samples the same object.
      */
     private static final class SphereTable {
         static final int RES = 192;
-        static final int FOLD = 0, GRAD_X = 1, GRAD_Y = 2, GRAD_Z = 3, SHAPE = 4, DEPTH = 5, CHANNELS = 6;
+        static final int FOLD = 0, GRAD_X = 1, GRAD_Y = 2, GRAD_Z = 3, SHAPE = 4, DEPTH = 5, LAYER = 6, CHANNELS = 7;
         private final double[] table = new double[6 * RES * RES * CHANNELS];
 
-        SphereTable(double[] foldK, double[] foldPhase, double[] depthK, double[] depthPhase, double[] shapeK, double[] shapePhase) {
+        SphereTable(double[] foldK, double[] foldPhase, double[] depthK, double[] depthPhase, double[] shapeK, double[] shapePhase,
+                double[] layerK, double[] layerPhase) {
             Parallel.forRange(6 * RES, 8, (lo, hi) -> {
                 double[] d = new double[3];
                 for (int row = lo; row < hi; row++) {
@@ -289,6 +333,7 @@ final class BrainPhantom {
                         fold(foldK, foldPhase, d, table, at);
                         table[at + SHAPE] = lowOrder(shapeK, shapePhase, d);
                         table[at + DEPTH] = lowOrder(depthK, depthPhase, d);
+                        table[at + LAYER] = lowOrder(layerK, layerPhase, d);
                     }
                 }
             });

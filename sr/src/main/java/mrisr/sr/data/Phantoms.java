@@ -54,7 +54,28 @@ public final class Phantoms {
     public static Brain brain(int[] shape, double[] spacing, long seed) {
         int n = checkGrid(shape, spacing);
         Memory.check(2L * n, "brain phantom " + Arrays.toString(shape));
-        BrainPhantom.Result r = new BrainPhantom(shape, seed).render();
+        return render(new BrainPhantom(shape, seed, false), shape, spacing);
+    }
+
+    /**
+     * The {@linkplain #brain brain phantom} of the same seed inside a head: the brain shrunk to make
+     * room and wrapped in CSF, the skull (inner table, fatty diploë, outer table), muscle,
+     * subcutaneous fat and skin, whose thicknesses vary smoothly around the head. Fat is the brightest
+     * tissue, as in real T1 images, so after scaling to a maximum of 1 the brain lies near half of it,
+     * as in real heads. Labels are {@link Tissue} codes 0..9.
+     *
+     * @param shape   grid {@code [nx, ny, nz]}, each ≥ 1
+     * @param spacing voxel sizes in mm, each finite and &gt; 0
+     * @param seed    as for {@link #brain}; also selects the layer thicknesses
+     */
+    public static Brain head(int[] shape, double[] spacing, long seed) {
+        int n = checkGrid(shape, spacing);
+        Memory.check(2L * n, "head phantom " + Arrays.toString(shape));
+        return render(new BrainPhantom(shape, seed, true), shape, spacing);
+    }
+
+    private static Brain render(BrainPhantom phantom, int[] shape, double[] spacing) {
+        BrainPhantom.Result r = phantom.render();
         double[][] affine = centredAffine(shape, spacing);
         return new Brain(Volume.of(Tensor.fromArray(r.image(), shape), affine), Volume.of(Tensor.fromArray(r.labels(), shape), affine));
     }

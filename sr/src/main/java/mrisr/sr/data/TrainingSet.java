@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import mrisr.sr.io.Nifti;
+import mrisr.sr.physics.Blur;
+import mrisr.sr.physics.Boundary;
 import mrisr.sr.volume.Volume;
 
 /**
@@ -48,26 +50,53 @@ public final class TrainingSet {
     }
 
     /**
-     * {@code count} training phantoms and one validation phantom (see the class description) on a
+     * {@code count} training brain phantoms and one validation phantom (see the class description) on a
      * grid of {@code size} voxels at 1 mm (the object fills the grid whatever its size).
      *
      * @param progress receives one line per phantom made
      */
     public static TrainingSet phantoms(int count, long seed, int[] size, Consumer<String> progress) {
+        return phantoms(count, seed, size, false, 0, progress);
+    }
+
+    /**
+     * As {@link #phantoms(int, long, int[], Consumer)}, with {@linkplain Phantoms#head head phantoms}
+     * (the same brains wrapped in skull, muscle, scalp fat and skin) when {@code head}, and each volume
+     * blurred by an isotropic Gaussian point-spread function when {@code blurFwhm > 0}: training
+     * phantom {@code i} of {@code n} (0-based) by FWHM {@code blurFwhm·i/(n − 1)} mm, so the set spans
+     * edges from one voxel wide (the phantom's partial-volume ramps) to those of a softer real image,
+     * and the validation phantom by {@code blurFwhm/2}.
+     *
+     * @param blurFwhm the largest FWHM in mm (0: no blur)
+     */
+    public static TrainingSet phantoms(int count, long seed, int[] size, boolean head, double blurFwhm, Consumer<String> progress) {
+        if (!(blurFwhm >= 0) || Double.isInfinite(blurFwhm)) throw new TrainingDataException("phantom blur FWHM " + blurFwhm + " mm must be finite and >= 0");
         if (count < 1) throw new TrainingDataException("need at least 1 training phantom, got " + count);
         int[] grid = size.clone();
         long base = 1000 * (seed + 1);
         double[] spacing = {1, 1, 1};
+        String kind = head ? "head" : "brain";
         List<Volume> train = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            progress.accept("making brain phantom " + i + "/" + count + " (seed " + (base + i) + ")");
-            train.add(Phantoms.brain(grid, spacing, base + i).image());
+            progress.accept("making " + kind + " phantom " + i + "/" + count + " (seed " + (base + i) + ")");
+            train.add(blurred(phantom(grid, spacing, base + i, head), count == 1 ? blurFwhm : blurFwhm * (i - 1) / (count - 1)));
         }
         progress.accept("making the validation phantom (seed " + (base + count + 1) + ")");
-        Volume val = Phantoms.brain(grid, spacing, base + count + 1).image();
-        String d = String.format(Locale.ROOT, "phantom: %d brain phantoms %dx%dx%d (seeds %d-%d), validation seed %d",
-                count, grid[0], grid[1], grid[2], base + 1, base + count, base + count + 1);
+        Volume val = blurred(phantom(grid, spacing, base + count + 1, head), blurFwhm / 2);
+        String d = String.format(Locale.ROOT, "phantom: %d %s phantoms %dx%dx%d (seeds %d-%d), validation seed %d",
+                count, kind, grid[0], grid[1], grid[2], base + 1, base + count, base + count + 1)
+                + (blurFwhm > 0 ? String.format(Locale.ROOT, ", blurred by Gaussian FWHM 0-%.3g mm", blurFwhm) : "");
         return new TrainingSet(train, val, d, List.of());
+    }
+
+    private static Volume blurred(Volume v, double fwhm) {
+        if (fwhm == 0) return v;
+        double[] spacing = v.spacing();
+        return v.withData(Blur.gaussian(v.shape(), spacing, new double[] {fwhm, fwhm, fwhm}, Boundary.SYMMETRIC).apply(v.data()));
+    }
+
+    private static Volume phantom(int[] grid, double[] spacing, long seed, boolean head) {
+        return (head ? Phantoms.head(grid, spacing, seed) : Phantoms.brain(grid, spacing, seed)).image();
     }
 
     /**

@@ -142,6 +142,25 @@ class TrainCommandTest {
     }
 
     @Test
+    void headPhantomsWithBlurAreRecordedInTheModel() throws IOException {
+        Path model = dir.resolve("h.safetensors");
+        CliRunner r = CliRunner.run("train", "--method", "srcnn3d", "--data", "phantom", "--phantom-kind", "head", "--phantom-blur", "1.5",
+                "--phantoms", "2", "--phantom-size", "52,52,52", "--features", "2", "--patch", "4", "--batch", "2", "--steps", "1",
+                "--out", model.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("phantom: 2 head phantoms 52x52x52 (seeds 1001-1002), validation seed 1003, "
+                + "blurred by Gaussian FWHM 0-1.50 mm");
+        assertThat(SafeTensors.readHeader(model).metadata()).containsEntry("train.phantom_kind", "head").containsEntry("train.phantom_blur", "1.5");
+        String out = dir.resolve("x.safetensors").toString();
+        r = CliRunner.run("train", "--method", "srcnn3d", "--data", "phantom", "--phantom-kind", "skull", "--out", out);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--phantom-kind 'skull' is not one of brain, head");
+        r = CliRunner.run("train", "--method", "srcnn3d", "--data", "phantom", "--phantom-blur", "-1", "--out", out);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--phantom-blur -1.0 must be a finite number >= 0");
+    }
+
+    @Test
     void badOptionsAreExitCode2WithTheReason() {
         String out = dir.resolve("x.safetensors").toString();
         CliRunner r = CliRunner.run("train", "--method", "bspline", "--data", data.toString(), "--out", out);

@@ -84,6 +84,54 @@ class PhantomsTest {
         assertTrue(count[2] > 0.25 * brain && count[3] > 0.4 * brain && count[1] > 0.05 * brain, Arrays.toString(count));
     }
 
+    /**
+     * The head phantom wraps the same seed's brain, shrunk, in layers from the inside out, with fat
+     * the brightest tissue; the brain phantom never uses the head's tissues.
+     */
+    @Test
+    void headWrapsTheBrainInLayersWithBrightFat() {
+        int[] shape = {80, 96, 80};
+        Phantoms.Brain head = Phantoms.head(shape, ISO2, 1), brain = Phantoms.brain(shape, ISO2, 1);
+        float[] im = head.image().data().toArray(), lab = head.labels().data().toArray(), brainLab = brain.labels().data().toArray();
+        int tissues = Tissue.values().length;
+        double[] sum = new double[tissues];
+        long[] count = new long[tissues], brainCount = new long[tissues];
+        float max = 0;
+        for (int i = 0; i < im.length; i++) {
+            int l = Math.round(lab[i]);
+            sum[l] += im[i];
+            count[l]++;
+            brainCount[Math.round(brainLab[i])]++;
+            max = Math.max(max, im[i]);
+        }
+        assertEquals(1f, max);
+        double[] mean = new double[tissues];
+        for (int l = 0; l < tissues; l++) {
+            assertTrue(count[l] > 0, "head label " + l + " missing");
+            mean[l] = sum[l] / count[l];
+        }
+        for (int l = Tissue.BONE.code(); l < tissues; l++) assertEquals(0, brainCount[l], "brain phantom has label " + l);
+        int fat = Tissue.FAT.code(), marrow = Tissue.MARROW.code(), wm = Tissue.WHITE_MATTER.code();
+        // the thin layers are mostly partial volume at 2 mm, so only the robust parts of the order
+        for (int l = 0; l < tissues; l++) if (l != fat) assertTrue(mean[fat] > mean[l], "fat brightest: " + Arrays.toString(mean));
+        assertTrue(mean[wm] > mean[Tissue.GREY_MATTER.code()] && mean[marrow] > mean[Tissue.BONE.code()], Arrays.toString(mean));
+        // the brain shrinks by 1 + HEAD_EXTENT along each axis
+        double ratio = (double) (count[2] + count[3]) / (brainCount[2] + brainCount[3]);
+        double expected = Math.pow(1 + BrainPhantom.HEAD_EXTENT, -3);
+        assertTrue(Math.abs(ratio - expected) < 0.15 * expected, "brain volume ratio " + ratio + ", expected about " + expected);
+        // upwards from the centre: brain, then marrow before fat, and fat or skin last before the background
+        int ci = shape[0] / 2 + 5, cj = shape[1] / 2;
+        StringBuilder order = new StringBuilder();
+        int last = -1;
+        for (int k = shape[2] / 2; k < shape[2]; k++) {
+            int l = Math.round(lab[(ci * shape[1] + cj) * shape[2] + k]);
+            if (l != last) order.append(l);
+            last = l;
+        }
+        String seq = order.toString();
+        assertTrue(seq.matches(".*[23].*6.*8[9]?0"), "labels along the ray " + seq);
+    }
+
     @Test
     void severalSmallSeparateLesions() {
         int[] shape = {160, 192, 160};

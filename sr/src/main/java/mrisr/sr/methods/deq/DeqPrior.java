@@ -1,6 +1,7 @@
 package mrisr.sr.methods.deq;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -164,7 +165,7 @@ public final class DeqPrior extends Module {
         try {
             contents = SafeTensors.read(file);
         } catch (IOException e) {
-            throw new DeqModelException("--model " + file + ": " + e.getMessage(), e);
+            throw new DeqModelException("--model " + file + ": " + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), e);
         }
         String method = contents.metadata().get("method");
         if (method != null && !method.equals(METHOD)) {

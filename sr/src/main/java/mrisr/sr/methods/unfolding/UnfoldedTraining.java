@@ -1,6 +1,7 @@
 package mrisr.sr.methods.unfolding;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,10 @@ import mrisr.engine.Tensor;
 import mrisr.nn.Parameter;
 import mrisr.nn.StateDictException;
 import mrisr.nn.io.SafeTensors;
+import mrisr.sr.data.IntensityScale;
+import mrisr.sr.methods.pnp.PnpHqs;
+import mrisr.sr.methods.pnp.Schedule;
+import mrisr.sr.nets.DnCnn;
 import mrisr.sr.physics.LinearOperator;
 
 /**
@@ -43,18 +48,30 @@ public final class UnfoldedTraining {
     public static final String METHOD = "unfolded";
     /** The {@code format} metadata entry written by {@link #save}. */
     public static final String FORMAT = "1";
+    /**
+     * The metadata entry naming the intensity normalisation ({@link UnfoldedNetwork#normalisation()});
+     * files without it were normalised by the maximum.
+     */
+    public static final String NORMALISATION = "normalisation";
     /** Default number of stages of a trained network. */
     public static final int DEFAULT_STAGES = 5;
     /** Default hidden channels of each stage prior. */
     public static final int DEFAULT_FEATURES = 16;
 
+    /** The {@code prior} metadata entry of networks whose stages share one DnCNN. */
+    public static final String SHARED_DNCNN = "shared-dncnn";
+    /** The noise level assumed for the plug-and-play start schedule of a shared-denoiser network. */
+    public static final double START_NOISE = 0.01;
+
     /**
      * The hyper-parameters that define the network's shape.
      *
-     * @param stages   {@code K}, 1 to {@value UnfoldedNetwork#MAX_STAGES}
-     * @param features hidden channels per prior, 1 to {@value UnfoldedNetwork#MAX_FEATURES}
+     * @param stages        {@code K}, 1 to {@value UnfoldedNetwork#MAX_STAGES}
+     * @param features      hidden channels per prior, 1 to {@value UnfoldedNetwork#MAX_FEATURES}
+     * @param denoiserDepth 0 for a small prior per stage, else the layers (2 to 64) of the DnCNN of
+     *                      {@code features} channels that every stage shares
      */
-    public record Hyper(int stages, int features) {
+    public record Hyper(int stages, int features, int denoiserDepth) {
         public Hyper {
             if (stages < 1 || stages > UnfoldedNetwork.MAX_STAGES) {
                 throw new UnfoldedModelException("unfolded: stages = " + stages + ", must be in 1.." + UnfoldedNetwork.MAX_STAGES);
@@ -62,6 +79,19 @@ public final class UnfoldedTraining {
             if (features < 1 || features > UnfoldedNetwork.MAX_FEATURES) {
                 throw new UnfoldedModelException("unfolded: features = " + features + ", must be in 1.." + UnfoldedNetwork.MAX_FEATURES);
             }
+            if (denoiserDepth != 0 && (denoiserDepth < 2 || denoiserDepth > 64)) {
+                throw new UnfoldedModelException("unfolded: shared denoiser depth = " + denoiserDepth + ", must be in 2..64");
+            }
+        }
+
+        /** {@code stages} stages, each with its own prior of {@code features} channels. */
+        public Hyper(int stages, int features) {
+            this(stages, features, 0);
+        }
+
+        /** Whether the stages share one DnCNN. */
+        public boolean sharedDenoiser() {
+            return denoiserDepth > 0;
         }
 
         /** {@value #DEFAULT_STAGES} stages of {@value #DEFAULT_FEATURES} features. */
@@ -76,6 +106,10 @@ public final class UnfoldedTraining {
             m.put("format", FORMAT);
             m.put("stages", Integer.toString(stages));
             m.put("features", Integer.toString(features));
+            if (sharedDenoiser()) {
+                m.put("prior", SHARED_DNCNN);
+                m.put("prior_depth", Integer.toString(denoiserDepth));
+            }
             return m;
         }
 
@@ -96,7 +130,13 @@ public final class UnfoldedTraining {
                 throw new UnfoldedModelException(source + ": metadata 'format' is " + (format == null ? "missing" : "'" + format + "'")
                         + ", this version reads format " + FORMAT);
             }
-            return new Hyper(integer(meta, "stages", source), integer(meta, "features", source));
+            String prior = meta.get("prior");
+            if (prior != null && !prior.equals(SHARED_DNCNN)) {
+                throw new UnfoldedModelException(source + ": metadata 'prior' is '" + prior + "', this version knows '" + SHARED_DNCNN
+                        + "' (or no entry: a small prior per stage)");
+            }
+            return new Hyper(integer(meta, "stages", source), integer(meta, "features", source),
+                    prior == null ? 0 : integer(meta, "prior_depth", source));
         }
 
         private static int integer(Map<String, String> meta, String key, String source) {
@@ -124,7 +164,30 @@ public final class UnfoldedTraining {
 
     /** A freshly initialised model (see {@link UnfoldedNetwork}'s initialisation), weights drawn from {@code rng}. */
     public static UnfoldedTraining create(Hyper hyper, Rng rng) {
-        return new UnfoldedTraining(hyper, new UnfoldedNetwork(hyper.stages(), hyper.features(), rng), Map.of());
+        return new UnfoldedTraining(hyper, network(hyper, rng), Map.of());
+    }
+
+    /**
+     * A model whose {@code stages} stages share {@code denoiser} (e.g. a trained
+     * {@code mrisr train --method dncnn} model, to fine-tune end to end), started on the
+     * {@linkplain mrisr.sr.methods.pnp.PnpHqs#DEFAULT_SCHEDULE plug-and-play HQS schedule} for a noise
+     * level of {@value #START_NOISE}: {@code λ_k = σ_k} and {@code μ_k/γ = λ·(σ_end/σ_k)²}. Before
+     * training it is plug-and-play HQS with an exact data-consistency step.
+     */
+    public static UnfoldedTraining fromDenoiser(int stages, DnCnn denoiser) {
+        Hyper hyper = new Hyper(stages, denoiser.width(), denoiser.depth());
+        Schedule s = PnpHqs.DEFAULT_SCHEDULE.withIterations(stages);
+        double[] mu = new double[stages], lambda = new double[stages];
+        for (int k = 0; k < stages; k++) {
+            lambda[k] = s.sigma(k + 1, START_NOISE);
+            mu[k] = s.mu(k + 1, START_NOISE, 1);
+        }
+        return new UnfoldedTraining(hyper, new UnfoldedNetwork(denoiser, mu, lambda), Map.of());
+    }
+
+    private static UnfoldedNetwork network(Hyper hyper, Rng rng) {
+        if (!hyper.sharedDenoiser()) return new UnfoldedNetwork(hyper.stages(), hyper.features(), rng);
+        return fromDenoiser(hyper.stages(), new DnCnn(hyper.denoiserDepth(), hyper.features(), rng)).network;
     }
 
     /**
@@ -139,10 +202,17 @@ public final class UnfoldedTraining {
         try {
             contents = SafeTensors.read(file);
         } catch (IOException e) {
-            throw new UnfoldedModelException(source + ": " + e.getMessage(), e);
+            throw new UnfoldedModelException(source + ": " + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), e);
         }
         Hyper hyper = Hyper.fromMetadata(contents.metadata(), source);
-        UnfoldedNetwork network = new UnfoldedNetwork(hyper.stages(), hyper.features(), new Rng(0));
+        UnfoldedNetwork network = network(hyper, new Rng(0));
+        String norm = contents.metadata().getOrDefault(NORMALISATION, UnfoldedNetwork.MAX_ABS);
+        if (norm.equals(UnfoldedNetwork.MAX_ABS)) {
+            network.normaliseByMaximum();
+        } else if (!norm.equals(IntensityScale.NAME)) {
+            throw new UnfoldedModelException(source + ": metadata '" + NORMALISATION + "' is '" + norm + "', this version knows '"
+                    + IntensityScale.NAME + "' and '" + UnfoldedNetwork.MAX_ABS + "'");
+        }
         try {
             network.loadStateDict(contents.tensors(), true);
         } catch (StateDictException e) {
@@ -159,6 +229,7 @@ public final class UnfoldedTraining {
         }
         Map<String, String> notes = new LinkedHashMap<>(contents.metadata());
         notes.keySet().removeAll(hyper.metadata().keySet());
+        notes.remove(NORMALISATION);
         return new UnfoldedTraining(hyper, network, notes);
     }
 
@@ -171,6 +242,7 @@ public final class UnfoldedTraining {
      */
     public void save(Path file, Map<String, String> notes) throws IOException {
         Map<String, String> meta = hyper.metadata();
+        meta.put(NORMALISATION, network.normalisation());
         for (var e : notes.entrySet()) {
             if (meta.containsKey(e.getKey())) {
                 throw new IllegalArgumentException("unfolded: note '" + e.getKey() + "' would overwrite a hyper-parameter");
@@ -203,6 +275,7 @@ public final class UnfoldedTraining {
     /** Hyper-parameters and notes, as {@link #save} would write them. */
     public Map<String, String> metadata() {
         Map<String, String> m = hyper.metadata();
+        m.put(NORMALISATION, network.normalisation());
         notes.forEach(m::putIfAbsent);
         return m;
     }
@@ -222,6 +295,11 @@ public final class UnfoldedTraining {
     /** The network bound to {@code h} (sharing the parameters): a {@code Module} whose {@code forward(lr)} is {@link #forward}. */
     public UnfoldedNetwork bind(LinearOperator h) {
         return network.bind(dataConsistency(h));
+    }
+
+    /** As {@link #bind(LinearOperator)} for data already normalised by their volume's scale ({@link UnfoldedNetwork#bind(DataConsistency, boolean)}). */
+    public UnfoldedNetwork bindNormalised(LinearOperator h) {
+        return network.bind(dataConsistency(h), true);
     }
 
     /** The data-consistency step of {@code h}, built once per operator (the last one is cached). */

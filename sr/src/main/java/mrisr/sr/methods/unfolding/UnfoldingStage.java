@@ -10,6 +10,7 @@ import mrisr.nn.Conv3d;
 import mrisr.nn.ConvNd;
 import mrisr.nn.Module;
 import mrisr.nn.Parameter;
+import mrisr.sr.nets.DnCnn;
 
 /**
  * One stage of the learned unrolled network: the stage's data-consistency weight
@@ -26,11 +27,18 @@ import mrisr.nn.Parameter;
  *
  * <p>State-dict entries: {@code log_mu [1]}, {@code log_lambda [1]}, {@code conv1.weight},
  * {@code conv1.bias}, {@code conv2.*}, {@code conv3.*}.
+ *
+ * <p>With a shared denoiser ({@link #UnfoldingStage(DnCnn, double, double)}) the prior step is
+ * instead {@code prior_k(z) = D([z, λ_k·𝟙])}, the {@link DnCnn} that every stage shares (registered
+ * once, by the network), with {@code λ_k} as its noise-level input: plug-and-play HQS unrolled with
+ * a learned schedule (USRNet's design); the stage's own entries are then only {@code log_mu} and
+ * {@code log_lambda}.
  */
 final class UnfoldingStage extends Module {
     private static final int[] K3 = {3, 3, 3}, ONE = {1, 1, 1};
     private final Parameter logMu, logLambda;
     private final Conv3d conv1, conv2, conv3;
+    private final DnCnn denoiser;
 
     /**
      * @param features hidden channels {@code F ≥ 1}
@@ -46,6 +54,25 @@ final class UnfoldingStage extends Module {
         conv3 = registerModule("conv3", conv(features, 1, rng));
         conv3.weight().copyFrom(Tensor.zeros(conv3.weight().shape()));
         conv3.bias().copyFrom(Tensor.zeros(1));
+        denoiser = null;
+    }
+
+    /**
+     * A stage whose prior is the shared {@code denoiser} (not registered here).
+     *
+     * @param mu     initial relative weight {@code exp(log_mu)} (&gt; 0)
+     * @param lambda initial {@code λ_k}, the denoiser's noise level (&gt; 0)
+     */
+    UnfoldingStage(DnCnn denoiser, double mu, double lambda) {
+        logMu = registerParameter("log_mu", Tensor.full((float) Math.log(mu), 1));
+        logLambda = registerParameter("log_lambda", Tensor.full((float) Math.log(lambda), 1));
+        conv1 = conv2 = conv3 = null;
+        this.denoiser = denoiser;
+    }
+
+    /** Voxels each prior output sees to each side. */
+    int halo() {
+        return denoiser != null ? denoiser.receptiveRadius() : UnfoldedNetwork.PRIOR_HALO;
     }
 
     private static Conv3d conv(int in, int out, Rng rng) {
@@ -68,6 +95,7 @@ final class UnfoldingStage extends Module {
         int[] s = z.shape();
         if (s.length != 5 || s[1] != 1) throw new ShapeException("unfolding stage", "input has shape " + Shape.format(s) + ", expected [N,1,D,H,W]");
         Tensor lambdaMap = lambda().reshape(1, 1, 1, 1, 1).expand(s[0], 1, s[2], s[3], s[4]);
+        if (denoiser != null) return denoiser.forward(Index.cat(List.of(z, lambdaMap), 1));
         Tensor h = conv1.forward(Index.cat(List.of(z, lambdaMap), 1)).relu();
         h = conv2.forward(h).relu();
         return z.add(conv3.forward(h));

@@ -19,7 +19,10 @@ import mrisr.nn.Parameter;
 import mrisr.nn.io.SafeTensors;
 import mrisr.nn.loss.MseLoss;
 import mrisr.nn.optim.Adam;
+import mrisr.sr.data.IntensityScale;
 import mrisr.sr.methods.SrContext;
+import mrisr.sr.methods.pnp.PnpHqs;
+import mrisr.sr.nets.DnCnn;
 import mrisr.sr.physics.Degradation;
 import mrisr.sr.physics.LinearOperator;
 import mrisr.sr.volume.Volume;
@@ -165,6 +168,10 @@ class UnfoldedTrainingTest {
         SafeTensors.write(big, t.network().stateDict(), meta, DType.FLOAT32);
         assertThatThrownBy(() -> UnfoldedTraining.load(big)).isInstanceOf(UnfoldedModelException.class).hasMessageContaining("stages = 1000");
 
+        Path absent = dir.resolve("absent.safetensors");
+        assertThatThrownBy(() -> UnfoldedTraining.load(absent)).isInstanceOf(UnfoldedModelException.class)
+                .hasMessage("--model " + absent + ": no such file");
+
         Path garbage = dir.resolve("garbage.safetensors");
         Files.writeString(garbage, "not a model");
         assertThatThrownBy(() -> new Unfolded().withModel(garbage)).isInstanceOf(UnfoldedModelException.class)
@@ -205,5 +212,130 @@ class UnfoldedTrainingTest {
         assertThatThrownBy(() -> t.network().forward(lr)).isInstanceOf(IllegalStateException.class).hasMessageContaining("bind");
         assertThat(t.network().relativeMu()).hasSize(2);
         assertThat(t.network().relativeMu()[0]).isCloseTo(Unfolded.DEFAULT_RHO_FIRST, within(1e-6));
+    }
+
+    /**
+     * New models divide by the data's robust scale and say so in their metadata; files without the
+     * entry load as the maximum-normalised models they are; an unknown normalisation is a typed error.
+     */
+    @Test
+    void normalisationIsRecordedAndLegacyFilesKeepTheMaximum() throws IOException {
+        UnfoldedTraining t = UnfoldedTraining.create(new UnfoldedTraining.Hyper(2, 3), new Rng(Testing.SEED + 11));
+        TrainingTesting.randomiseLastLayers(t, Testing.SEED + 12);
+        assertThat(t.metadata()).containsEntry(UnfoldedTraining.NORMALISATION, IntensityScale.NAME);
+        int[] hr = {12, 12, 16};
+        LinearOperator h = Degradation.builder().factors(1, 1, 4).build().operator(hr, new double[] {1, 1, 1});
+        // one bright voxel moves the maximum but not the 99.5th percentile of 576 voxels
+        float[] spiked = h.apply(Testing.ellipsoids(hr, Testing.SEED + 15).data()).toArray();
+        spiked[5] = 4 * Math.abs(spiked[5]) + 1;
+        Tensor bright = Tensor.fromArray(spiked, 12, 12, 4);
+
+        Path file = dir.resolve("new.safetensors");
+        t.save(file, Map.of());
+        UnfoldedTraining back = UnfoldedTraining.load(file);
+        assertThat(back.network().normalisation()).isEqualTo(IntensityScale.NAME);
+        assertThat(back.notes()).doesNotContainKey(UnfoldedTraining.NORMALISATION);
+
+        Path legacy = dir.resolve("legacy.safetensors");
+        SafeTensors.write(legacy, t.network().stateDict(), t.hyper().metadata(), DType.FLOAT32);
+        UnfoldedTraining old = UnfoldedTraining.load(legacy);
+        assertThat(old.network().normalisation()).isEqualTo(UnfoldedNetwork.MAX_ABS);
+        try (var g = Grad.off()) {
+            float[] robust = back.forward(bright, h).toArray(), byMax = old.forward(bright, h).toArray();
+            assertThat(Testing.relativeError(robust, Testing.toDouble(byMax))).isGreaterThan(1e-3);
+            // both stay equivariant to the data's scale
+            float[] doubled = back.forward(bright.mul(2), h).toArray();
+            for (int i = 0; i < robust.length; i++) assertThat(doubled[i]).isCloseTo(2 * robust[i], within(1e-4f * (1 + Math.abs(robust[i]))));
+        }
+
+        Path unknown = dir.resolve("unknown.safetensors");
+        Map<String, String> meta = new LinkedHashMap<>(t.hyper().metadata());
+        meta.put(UnfoldedTraining.NORMALISATION, "z-score");
+        SafeTensors.write(unknown, t.network().stateDict(), meta, DType.FLOAT32);
+        assertThatThrownBy(() -> UnfoldedTraining.load(unknown)).isInstanceOf(UnfoldedModelException.class)
+                .hasMessageContaining(unknown.toString()).hasMessageContaining("'z-score'");
+    }
+
+    /**
+     * Stages sharing one DnCNN: one copy of its weights in the state dict, the plug-and-play start
+     * schedule, gradients against finite differences (the shared weights and a stage's μ and λ),
+     * a save/load round trip that rebuilds the shared prior, and tiled inference with its larger halo.
+     */
+    @Test
+    void stagesSharingADenoiser() throws IOException {
+        DnCnn denoiser = new DnCnn(3, 3, new Rng(Testing.SEED + 20));
+        UnfoldedTraining t = UnfoldedTraining.fromDenoiser(3, denoiser);
+        assertThat(t.hyper()).isEqualTo(new UnfoldedTraining.Hyper(3, 3, 3));
+        assertThat(t.network().sharedDenoiser()).isSameAs(denoiser);
+        assertThat(t.network().stateDict().keySet()).contains("stage2.log_lambda", "prior.body.0.weight")
+                .noneMatch(k -> k.startsWith("stage") && k.contains("body"));
+        assertThat(t.parameters()).hasSize(3 * 2 + denoiser.parameters().size());
+        double[] lambda = t.network().lambda();
+        assertThat(lambda[0]).isCloseTo(PnpHqs.DEFAULT_SCHEDULE.start(), within(1e-6));
+        assertThat(lambda[2]).isCloseTo(PnpHqs.DEFAULT_SCHEDULE.end(UnfoldedTraining.START_NOISE), within(1e-6));
+
+        LinearOperator h = operator();
+        Tensor lr = batch(h)[0];
+        Tensor r = Testing.randn(65, 2, 1, 6, 6, 16);
+        t.network().zeroGrad();
+        t.forward(lr, h).mul(r).sum().backward();
+        Map<String, Parameter> params = t.network().namedParameters();
+        for (String name : new String[] {"stage1.log_mu", "stage2.log_lambda", "prior.body.2.weight", "prior.body.4.bias"}) {
+            Parameter p = params.get(name);
+            float[] original = p.data().toArray();
+            int index = original.length / 2;
+            double analytic = p.grad().toArray()[index];
+            double eps = 1e-2;
+            double[] values = new double[2];
+            for (int s = 0; s < 2; s++) {
+                float[] moved = original.clone();
+                moved[index] += (float) (s == 0 ? eps : -eps);
+                p.copyFrom(Tensor.fromArray(moved, p.shape()));
+                try (var g = Grad.off()) {
+                    values[s] = Testing.dot(t.forward(lr, h), r);
+                }
+            }
+            p.copyFrom(Tensor.fromArray(original, p.shape()));
+            double numeric = (values[0] - values[1]) / (2 * eps);
+            assertThat(analytic).as(name).isCloseTo(numeric, within(2e-3 + 2e-2 * Math.abs(numeric)));
+        }
+
+        Path file = dir.resolve("shared.safetensors");
+        t.save(file, Map.of());
+        UnfoldedTraining back = UnfoldedTraining.load(file);
+        assertThat(back.hyper()).isEqualTo(t.hyper());
+        assertThat(back.metadata()).containsEntry("prior", UnfoldedTraining.SHARED_DNCNN).containsEntry("prior_depth", "3");
+        int[] hr = {11, 12, 16};
+        LinearOperator big = Degradation.builder().factors(1, 1, 4).build().operator(hr, new double[] {1, 1, 1});
+        Tensor data = big.apply(Testing.ellipsoids(hr, Testing.SEED + 21).data());
+        DataConsistency dc = DataConsistency.of(big);
+        float[] whole;
+        try (var g = Grad.off()) {
+            whole = t.network().forward(data, null, dc).toArray();
+        }
+        float[] tiled = back.network().reconstruct(data, null, dc, 5).toArray();
+        assertThat(Testing.relativeError(tiled, Testing.toDouble(whole))).isLessThan(1e-5);
+    }
+
+    /** A training view for volume-normalised patches skips the per-sample normalisation; the plain view keeps it. */
+    @Test
+    void normalisedTrainingViewDoesNotRenormalise() {
+        UnfoldedTraining t = UnfoldedTraining.create(new UnfoldedTraining.Hyper(2, 3), new Rng(Testing.SEED + 22));
+        TrainingTesting.randomiseLastLayers(t, Testing.SEED + 23);
+        int[] hr = {12, 12, 16};
+        LinearOperator h = Degradation.builder().factors(1, 1, 4).build().operator(hr, new double[] {1, 1, 1});
+        float[] y = h.apply(Testing.ellipsoids(hr, Testing.SEED + 24).data()).toArray();
+        double scale = IntensityScale.of(y);
+        Tensor unit = Tensor.fromArray(y, 1, 1, 12, 12, 4).div(scale);
+        UnfoldedNetwork plain = t.bind(h), normalised = t.bindNormalised(h);
+        try (var g = Grad.off()) {
+            float[] a = plain.forward(unit).toArray(), b = normalised.forward(unit).toArray();
+            assertThat(Testing.relativeError(b, Testing.toDouble(a))).isLessThan(1e-5);
+            float[] plainTriple = plain.forward(unit.mul(3)).toArray(), normTriple = normalised.forward(unit.mul(3)).toArray();
+            for (int i = 0; i < a.length; i++) assertThat(plainTriple[i]).isCloseTo(3 * a[i], within(1e-4f * (1 + Math.abs(a[i]))));
+            double[] tripled = new double[a.length];
+            for (int i = 0; i < a.length; i++) tripled[i] = 3.0 * a[i];
+            assertThat(Testing.relativeError(normTriple, tripled)).isGreaterThan(1e-3);
+        }
     }
 }
