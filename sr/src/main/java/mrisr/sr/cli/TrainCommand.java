@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Trains the learned part of a method on high-resolution volumes (or brain phantoms) and writes the model file "
+            "Trains the learned part of a method on high-resolution volumes (or brain or head phantoms) and writes the model file "
                 + "the method loads: the super-resolution networks srcnn3d and edsr3d (for 'mrisr sr --model'), which predict "
                 + "the residual over cubic B-spline interpolation of patches degraded on the fly as 'mrisr degrade' does; the "
                 + "plug-and-play denoiser dncnn (for 'mrisr sr --denoiser FILE' with pnp-hqs, pnp-admm and red), trained on "
@@ -76,12 +76,17 @@ import picocli.CommandLine.Spec;
             "  mrisr train --method srcnn3d --data hr/ --factor 1,1,4 --profile rect \\",
             "      --noise 0.01 --steps 3000",
             "      pre-upsampling SRCNN-3D for 4 mm rect slices and 1%% noise, own data",
-            "  mrisr train --method dncnn --data phantom --out dncnn.safetensors",
-            "      the denoiser for sigma up to 0.1; use it with",
+            "  mrisr train --method dncnn --data phantom --phantom-kind head --steps 4000 \\",
+            "      --out dncnn.safetensors",
+            "      the denoiser for sigma up to 0.1, on head phantoms; use it with",
             "      mrisr sr --method pnp-hqs --denoiser dncnn.safetensors ...",
             "  mrisr train --method unfolded --data phantom --factor 1,1,4 \\",
             "      --noise 0.01 --rician --out unfolded.safetensors",
             "      learned unfolding stages for 4x thick Gaussian slices, 1%% Rician noise",
+            "  mrisr train --method unfolded --prior dncnn --init-denoiser dncnn.safetensors \\",
+            "      --data phantom --phantom-kind head --phantom-blur 2 --factor 1,1,4 \\",
+            "      --noise 0.01 --rician --steps 400 --lr 1e-4 --out unfolded.safetensors",
+            "      8 stages sharing that denoiser, fine-tuned end to end (the shipped model)",
             "  mrisr train --method deq --data phantom --factor 1,1,4 \\",
             "      --noise 0.01 --rician --out deq.safetensors",
             "      the deep-equilibrium prior for the same acquisition",

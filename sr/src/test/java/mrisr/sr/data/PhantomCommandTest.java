@@ -48,11 +48,21 @@ class PhantomCommandTest {
     }
 
     @Test
+    void headPhantomWithLabels() {
+        Path out = dir.resolve("head.nii.gz"), labels = dir.resolve("labels.nii.gz");
+        Run r = run("phantom", "--out", out.toString(), "--kind", "head", "--size", "40,48,40", "--spacing", "4,4,4", "--labels",
+                labels.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("wrote " + out + ": head phantom 40x48x40, 4x4x4 mm, seed 1"), r.out());
+        assertTrue(Files.exists(out) && Files.exists(labels));
+    }
+
+    @Test
     void badRequestsExitWithCode2AndLeaveNoFile() throws IOException {
         String out = dir.resolve("hr.nii.gz").toString();
         Run r = run("phantom", "--out", out, "--kind", "cube");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--kind: unknown phantom 'cube'"), r.err());
+        assertTrue(r.err().contains("--kind: unknown phantom 'cube', expected brain, head or shepp-logan"), r.err());
         r = run("phantom", "--out", out, "--size", "64,0,64");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("[64, 0, 64]: axis 1 is 0, must be >= 1"), r.err());
@@ -64,7 +74,7 @@ class PhantomCommandTest {
         assertTrue(r.err().contains("spacing"), r.err());
         r = run("phantom", "--out", out, "--kind", "shepp-logan", "--labels", dir.resolve("l.nii").toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--labels: only the brain phantom"), r.err());
+        assertTrue(r.err().contains("--labels: only the brain and head phantoms have tissue labels"), r.err());
         r = run("phantom", "--out", dir.resolve("hr.img").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("must end in .nii or .nii.gz"), r.err());
