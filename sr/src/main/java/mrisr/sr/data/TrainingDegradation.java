@@ -1,10 +1,11 @@
 package mrisr.sr.data;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import mrisr.sr.physics.Degradation;
@@ -132,8 +133,8 @@ public record TrainingDegradation(int[] factors, SliceProfile.Kind profile, doub
             asked.add(profile.cliName() + " profile");
         }
         if (noise != null && noise.doubleValue() != this.noise) {
-            trained.add(String.format(Locale.ROOT, "noise %g", this.noise));
-            asked.add(String.format(Locale.ROOT, "noise %g", noise));
+            trained.add("noise " + plain(this.noise));
+            asked.add("noise " + plain(noise));
         }
         if (trained.isEmpty()) return null;
         return "the model was trained for " + String.join(", ", trained) + "; this request is " + String.join(", ", asked)
@@ -169,6 +170,11 @@ public record TrainingDegradation(int[] factors, SliceProfile.Kind profile, doub
     /** One line, e.g. {@code factor 2,2,2, gaussian profile, no noise}. */
     public String describe() {
         return "factor " + factors[0] + "," + factors[1] + "," + factors[2] + ", " + profile.cliName() + " profile, "
-                + (noise == 0 ? "no noise" : (rician ? "Rician" : "Gaussian") + " noise " + String.format(Locale.ROOT, "%g", noise));
+                + (noise == 0 ? "no noise" : (rician ? "Rician" : "Gaussian") + " noise " + plain(noise));
+    }
+
+    /** {@code v} to 3 significant digits without trailing zeros: 0.01, 0.025, 0. */
+    private static String plain(double v) {
+        return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 }

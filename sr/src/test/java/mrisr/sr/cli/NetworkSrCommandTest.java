@@ -70,8 +70,8 @@ class NetworkSrCommandTest {
         CliRunner r = sr("--method", "edsr3d", "--model", model.toString(), "--factor", "2,2,2", "--profile", "rect", "--noise", "0.02");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err().lines().filter(l -> l.contains("warning"))).containsExactly(
-                "mrisr sr: warning: --model edsr3d.safetensors: the model was trained for gaussian profile, noise 0.00000; "
-                        + "this request is rect profile, noise 0.0200000 (results may be poor)");
+                "mrisr sr: warning: --model edsr3d.safetensors: the model was trained for gaussian profile, noise 0; "
+                        + "this request is rect profile, noise 0.02 (results may be poor)");
         CliRunner same = sr("--method", "edsr3d", "--model", model.toString(), "--factor", "2,2,2", "--profile", "gaussian", "--noise", "0");
         assertThat(same.err()).doesNotContain("warning");
     }

@@ -82,8 +82,8 @@ class SrModelTest {
         assertThat(m.mismatch(new double[] {1, 1, 4}, null, null)).isNull();
         assertThat(m.mismatch(new double[] {1, 1, 4}, SliceProfile.Kind.GAUSSIAN, 0.01)).isNull();
         assertThat(m.mismatch(new double[] {1, 1, 5}, SliceProfile.Kind.RECT, 0.0)).isEqualTo(
-                "the model was trained for factor 1,1,4, gaussian profile, noise 0.0100000; this request is factor 1,1,5, "
-                        + "rect profile, noise 0.00000 (results may be poor)");
+                "the model was trained for factor 1,1,4, gaussian profile, noise 0.01; this request is factor 1,1,5, "
+                        + "rect profile, noise 0 (results may be poor)");
     }
 
     /** x̂ = s·(U(y/s) + R(·)) with s the 99.5th percentile of y, checked against a whole-volume pass written here. */
