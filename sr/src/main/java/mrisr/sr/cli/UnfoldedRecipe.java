@@ -10,9 +10,9 @@ import mrisr.engine.Rng;
 import mrisr.nn.Module;
 import mrisr.sr.InputException;
 import mrisr.sr.methods.BundledModels;
-import mrisr.sr.nets.DnCnn;
 import mrisr.sr.methods.unfolding.UnfoldedNetwork;
 import mrisr.sr.methods.unfolding.UnfoldedTraining;
+import mrisr.sr.nets.DnCnn;
 import picocli.CommandLine.Option;
 
 /**

@@ -19,6 +19,7 @@ import mrisr.sr.methods.deq.DeqMethod;
 import mrisr.sr.methods.deq.DeqPrior;
 import mrisr.sr.methods.pnp.LearnedDenoiser;
 import mrisr.sr.methods.unfolding.UnfoldedTraining;
+import mrisr.sr.nets.DnCnn;
 import mrisr.sr.volume.Volume;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,10 @@ class TrainMethodsTest {
         assertThat(CliRunner.run("degrade", "--in", hr, "--out", lr.toString(), "--factor", "1,1,4", "--noise", "0.01").exitCode()).isZero();
     }
 
-    /** A tiny run of {@code method} on two 32³ phantoms; {@code overrides} are option-value pairs replacing or adding to the defaults. */
+    /**
+     * A tiny run of {@code method} on two 32³ phantoms; {@code overrides} are option-value pairs
+     * replacing or adding to the defaults (a null value drops the option).
+     */
     private List<String> tiny(String method, String... overrides) {
         Map<String, String> o = new LinkedHashMap<>();
         List<String> defaults = new ArrayList<>(List.of("--method", method, "--data", "phantom", "--phantoms", "2", "--phantom-size", "32,32,32",
@@ -56,7 +60,10 @@ class TrainMethodsTest {
             default -> throw new IllegalArgumentException(method);
         }
         for (int i = 0; i < defaults.size(); i += 2) o.put(defaults.get(i), defaults.get(i + 1));
-        for (int i = 0; i < overrides.length; i += 2) o.put(overrides[i], overrides[i + 1]);
+        for (int i = 0; i < overrides.length; i += 2) {
+            if (overrides[i + 1] == null) o.remove(overrides[i]);
+            else o.put(overrides[i], overrides[i + 1]);
+        }
         List<String> a = new ArrayList<>(List.of("train"));
         o.forEach((k, v) -> {
             if (k.equals("--rician")) {
@@ -122,6 +129,33 @@ class TrainMethodsTest {
         assertThat(s.exitCode()).as(s.err()).isZero();
         assertThat(s.err()).contains("2 learned stages of 3 features");
         assertThat(Nifti.read(sr).shape()).containsExactly(24, 24, 24);
+    }
+
+    /** {@code --prior dncnn}: the stages share a DnCNN started from {@code --init-denoiser}; the model runs in {@code mrisr sr}. */
+    @Test
+    void unfoldedStagesCanShareADenoiser() throws IOException {
+        Path denoiser = dir.resolve("d.safetensors");
+        new DnCnn(3, 4, new Rng(5)).save(denoiser, Map.of());
+        CliRunner r = run(tiny("unfolded", "--prior", "dncnn", "--init-denoiser", denoiser.toString(), "--stages", "3", "--lr", "1e-4",
+                "--features", null));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path model = dir.resolve("m.safetensors");
+        assertThat(r.out()).startsWith("wrote " + model + ": unfolded (3 stages sharing a DnCNN of 3 layers x 4 features), 3 of 3 steps");
+        assertThat(UnfoldedTraining.load(model).hyper()).isEqualTo(new UnfoldedTraining.Hyper(3, 4, 3));
+        Path sr = dir.resolve("sr.nii.gz");
+        CliRunner s = CliRunner.run("sr", "--in", lr.toString(), "--out", sr.toString(), "--method", "unfolded", "--model", model.toString(),
+                "--factor", "1,1,4");
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        assertThat(s.err()).contains("3 learned stages sharing a DnCNN of 3 layers x 4 features");
+
+        r = run(tiny("unfolded", "--prior", "dncnn", "--init-denoiser", denoiser.toString()));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--features: with --prior dncnn the width is the --init-denoiser's");
+        r = run(tiny("unfolded", "--init-denoiser", denoiser.toString()));
+        assertThat(r.err()).contains("--init-denoiser needs --prior dncnn");
+        r = run(tiny("unfolded", "--prior", "dncnn", "--init-denoiser", dir.resolve("none.safetensors").toString(), "--features", null));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--init-denoiser " + dir.resolve("none.safetensors"));
     }
 
     /**

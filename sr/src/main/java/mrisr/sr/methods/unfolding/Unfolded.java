@@ -148,7 +148,10 @@ public final class Unfolded implements RegularizedMethod, LearnedMethod {
     }
 
     private static String describe(UnfoldedTraining m) {
-        return m.hyper().stages() + " learned stages of " + m.hyper().features() + " features";
+        UnfoldedTraining.Hyper h = m.hyper();
+        return h.sharedDenoiser()
+                ? h.stages() + " learned stages sharing a DnCNN of " + h.denoiserDepth() + " layers x " + h.features() + " features"
+                : h.stages() + " learned stages of " + h.features() + " features";
     }
 
     /** The TV weight of the fixed prior. */
