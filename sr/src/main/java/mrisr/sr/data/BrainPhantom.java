@@ -312,9 +312,9 @@ final class BrainPhantom {
     /**
      * The direction-only fields, tabulated on a cube map of {@value #RES}² nodes per face and
      * interpolated bilinearly: the folding field F with its tangential gradient, the low-order shape
-     * field S, the sulcal-depth field and the head's layer-thickness field T. Nodes on shared face edges are the same directions, so the
-     * interpolant is continuous over the sphere. The table does not depend on the grid, so every grid
-     * over the same field of view samples the same object.
+     * field S, the sulcal-depth field and the head's layer-thickness field T. Nodes on shared face
+     * edges are the same directions, so the interpolant is continuous over the sphere. The table does
+     * not depend on the grid, so every grid over the same field of view samples the same object.
      */
     private static final class SphereTable {
         static final int RES = 192;
