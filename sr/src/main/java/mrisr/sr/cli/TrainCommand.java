@@ -108,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR|phantom",
             description = "High-resolution training volumes: a directory of .nii/.nii.gz files (the last by name is held out "
-                    + "for validation), or 'phantom' for brain phantoms (required unless --resume).")
+                    + "for validation), or 'phantom' for brain or head phantoms (--phantom-kind) (required unless --resume).")
     String data;
 
     @Option(names = "--steps", paramLabel = "N",
