@@ -73,7 +73,7 @@ final class TrainOptions {
      * @throws InputException when it is not, or on a conflict with the checkpoint
      */
     double positive(String option, Double given, double fallback) {
-        double v = Double.parseDouble(text(option, given == null ? null : given.toString(), Double.toString(fallback)));
+        double v = number(option, given, fallback);
         if (!(v > 0) || Double.isInfinite(v)) throw new InputException(option + " " + v + " must be a finite number > 0");
         return v;
     }
@@ -84,9 +84,13 @@ final class TrainOptions {
      * @throws InputException when it is not, or on a conflict with the checkpoint
      */
     double nonNegative(String option, Double given, double fallback) {
-        double v = Double.parseDouble(text(option, given == null ? null : given.toString(), Double.toString(fallback)));
+        double v = number(option, given, fallback);
         if (!(v >= 0) || Double.isInfinite(v)) throw new InputException(option + " " + v + " must be a finite number >= 0");
         return v;
+    }
+
+    private double number(String option, Double given, double fallback) {
+        return Double.parseDouble(text(option, given == null ? null : given.toString(), Double.toString(fallback)));
     }
 
     /**

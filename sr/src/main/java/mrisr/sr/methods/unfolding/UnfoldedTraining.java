@@ -175,19 +175,23 @@ public final class UnfoldedTraining {
      * training it is plug-and-play HQS with an exact data-consistency step.
      */
     public static UnfoldedTraining fromDenoiser(int stages, DnCnn denoiser) {
-        Hyper hyper = new Hyper(stages, denoiser.width(), denoiser.depth());
+        return new UnfoldedTraining(new Hyper(stages, denoiser.width(), denoiser.depth()), sharing(stages, denoiser), Map.of());
+    }
+
+    /** {@code stages} stages sharing {@code denoiser}, on the plug-and-play start schedule ({@link #fromDenoiser}). */
+    private static UnfoldedNetwork sharing(int stages, DnCnn denoiser) {
         Schedule s = PnpHqs.DEFAULT_SCHEDULE.withIterations(stages);
         double[] mu = new double[stages], lambda = new double[stages];
         for (int k = 0; k < stages; k++) {
             lambda[k] = s.sigma(k + 1, START_NOISE);
             mu[k] = s.mu(k + 1, START_NOISE, 1);
         }
-        return new UnfoldedTraining(hyper, new UnfoldedNetwork(denoiser, mu, lambda), Map.of());
+        return new UnfoldedNetwork(denoiser, mu, lambda);
     }
 
     private static UnfoldedNetwork network(Hyper hyper, Rng rng) {
         if (!hyper.sharedDenoiser()) return new UnfoldedNetwork(hyper.stages(), hyper.features(), rng);
-        return fromDenoiser(hyper.stages(), new DnCnn(hyper.denoiserDepth(), hyper.features(), rng)).network;
+        return sharing(hyper.stages(), new DnCnn(hyper.denoiserDepth(), hyper.features(), rng));
     }
 
     /**
