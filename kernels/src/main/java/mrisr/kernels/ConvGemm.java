@@ -34,8 +34,14 @@ final class ConvGemm {
     static final int L = S.length();
     static final int MR = 8;
     static final int NR = 2 * L;
-    /** K block: the source data of one tile (about KC · NR floats) stays in L1 across the MR-channel blocks. */
+    /** K block of packed mode: the panel ({@code KC × (PANEL + NR)} floats) stays in L2. */
     static final int KC = 256;
+    /**
+     * K block of direct mode, which needs no panel: the accumulators stay in registers over the whole
+     * reduction of usual layers (measured, 3×3×3 32 → 32 on 64³ and 64 → 64 on 32³, both threads:
+     * KC 256: 42–45 and 20–21 ms, 512: 40 and 20, 2048: 38.5 and 19.1).
+     */
+    static final int DIRECT_KC = 4096;
     /** Targets per packed task (one panel). */
     static final int PANEL = 256;
     /** Multiply-adds per direct task, about. */
@@ -161,8 +167,8 @@ final class ConvGemm {
         boolean unitStride = l.w.outStride == 1;
         float[] data = source.data;
         fill(l, p0, p1, m, bias, out, outBase, outPlane);
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int kc = Math.min(KC, k - k0);
+        for (int k0 = 0; k0 < k; k0 += DIRECT_KC) {
+            int kc = Math.min(DIRECT_KC, k - k0);
             for (int t = p0; t < p1;) {
                 int row = t / rowLen, tw0 = t - row * rowLen, tw1 = Math.min(rowLen, tw0 + (p1 - t));
                 int srcRow = srcBase + source.rowOrigin(l, row);

@@ -64,6 +64,11 @@ public final class FastConv {
         IMPLICIT_GEMM,
         /** 1×1×1, stride 1, no padding: a plain GEMM over the flattened volume. */
         POINTWISE_GEMM,
+        /**
+         * Backward weight only: an outer-product GEMM vectorised along the output channels
+         * ({@link ConvWeightOuter}), for layers with at least one vector of output channels per group.
+         */
+        OUTER_PRODUCT,
         /** The scalar twin in {@link ConvReference}, forced by {@code -Dmrisr.kernels=scalar}. */
         SCALAR
     }
@@ -85,6 +90,10 @@ public final class FastConv {
             case BACKWARD_DATA -> wideRows(Math.ceilDiv(win.inWidth, win.strideWidth)) ? Algorithm.DIRECT
                     : Algorithm.IMPLICIT_GEMM;
             case BACKWARD_WEIGHT -> {
+                int perGroup = Math.max(1, groups);
+                if (ConvWeightOuter.applies(outChannels / perGroup, inChannels / perGroup * win.kernelVolume())) {
+                    yield Algorithm.OUTER_PRODUCT;
+                }
                 int rowLen = win.outWidth, tail = rowLen % ConvWeightGrad.L;
                 yield rowLen >= ConvWeightGrad.L && 4 * tail <= rowLen ? Algorithm.DIRECT : Algorithm.IMPLICIT_GEMM;
             }
@@ -130,7 +139,7 @@ public final class FastConv {
     /** {@link #forward} with the algorithm given (tests run every algorithm on every shape). */
     static void forward(Algorithm alg, int batch, int inChannels, int outChannels, int groups, SlidingWindow win,
             float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff, boolean relu, float[] y, int yOff) {
-        requireApplicable(alg, win);
+        requireApplicable(alg, win, false);
         lastChoice = "forward " + alg;
         int count = batch * outChannels * win.outVolume();
         if (count == 0) return;
@@ -170,7 +179,7 @@ public final class FastConv {
     /** {@link #backwardData} with the algorithm given. */
     static void backwardData(Algorithm alg, int batch, int inChannels, int outChannels, int groups, SlidingWindow win,
             float[] gy, int gyOff, float[] w, int wOff, float[] bias, int biasOff, boolean relu, float[] gx, int gxOff) {
-        requireApplicable(alg, win);
+        requireApplicable(alg, win, false);
         lastChoice = "backwardData " + alg;
         int count = batch * inChannels * win.inVolume();
         if (count == 0) return;
@@ -211,7 +220,7 @@ public final class FastConv {
     /** {@link #backwardWeight} with the algorithm given. */
     static void backwardWeight(Algorithm alg, int batch, int inChannels, int outChannels, int groups,
             SlidingWindow win, float[] x, int xOff, float[] gy, int gyOff, float[] gw, int gwOff) {
-        requireApplicable(alg, win);
+        requireApplicable(alg, win, true);
         lastChoice = "backwardWeight " + alg;
         if (outChannels == 0 || inChannels == 0) return;
         if (alg == Algorithm.SCALAR) {
@@ -219,13 +228,21 @@ public final class FastConv {
             return;
         }
         int cPerGroup = inChannels / groups;
+        if (alg == Algorithm.OUTER_PRODUCT) {
+            ConvWeightOuter.run(batch, inChannels, outChannels, groups, ConvLowering.forward(win, cPerGroup),
+                    win.kernelHeight, win.kernelWidth, win.kernelVolume(), x, xOff, gy, gyOff, gw, gwOff);
+            return;
+        }
         ConvLowering l = alg == Algorithm.POINTWISE_GEMM ? ConvLowering.pointwise(win.outVolume(), cPerGroup)
                 : ConvLowering.forward(win, cPerGroup);
         ConvWeightGrad.run(alg == Algorithm.IMPLICIT_GEMM, batch, inChannels, outChannels, groups, l, win.kernelHeight,
                 win.kernelWidth, win.kernelVolume(), x, xOff, gy, gyOff, gw, gwOff);
     }
 
-    private static void requireApplicable(Algorithm alg, SlidingWindow win) {
+    private static void requireApplicable(Algorithm alg, SlidingWindow win, boolean weight) {
+        if (alg == Algorithm.OUTER_PRODUCT && !weight) {
+            throw new IllegalArgumentException("OUTER_PRODUCT computes weight gradients only");
+        }
         if (alg == Algorithm.POINTWISE_GEMM && !pointwise(win)) {
             throw new IllegalArgumentException("POINTWISE_GEMM needs a 1x1x1 kernel, stride 1 and no padding");
         }

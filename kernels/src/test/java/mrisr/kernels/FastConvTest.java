@@ -53,6 +53,13 @@ class FastConvTest {
             return algs;
         }
 
+        /** The algorithms of the weight gradient: those of the other passes and the outer product. */
+        List<Algorithm> weightAlgorithms() {
+            List<Algorithm> algs = algorithms();
+            algs.add(Algorithm.OUTER_PRODUCT);
+            return algs;
+        }
+
         @Override
         public String toString() {
             return label;
@@ -78,6 +85,9 @@ class FastConvTest {
                 new Case("2d kernel [3,5] stride [1,3]", 3, 5, 7, 1, v(13, 41), v(3, 5), v(1, 3), v(1, 2), v(1, 1)),
                 new Case("2d groups 2 stride 2 dilation 2", 2, 4, 6, 2, v(17, 23), v(2, 3), v(2, 2), v(1, 2), v(2, 2)),
                 new Case("2d wide 64->20", 1, 64, 20, 1, v(6, 40), v(3, 3), v(1, 1), v(1, 1), v(1, 1)),
+                new Case("3d groups 2 stride 2 6->70", 2, 6, 70, 2, v(5, 9, 19), v(3, 3, 3), v(2, 1, 2), v(1, 1, 1),
+                        v(1, 1, 1)),
+                new Case("1d 3->40 row of 1100", 1, 3, 40, 1, v(1100), v(3), v(1), v(1), v(1)),
                 new Case("2d padding beyond the kernel, stride 3", 2, 2, 3, 1, v(4, 5), v(2, 2), v(3, 3), v(2, 2),
                         v(1, 1)),
                 new Case("2d wide rows 3->5", 2, 3, 5, 1, v(5, 67), v(3, 3), v(1, 1), v(1, 1), v(1, 1)),
@@ -202,7 +212,7 @@ class FastConvTest {
         ConvReference.backwardWeight(c.batch, c.in, c.out, c.groups, win, p.x, p.xOff, p.gy, p.yOff, expected, p.wOff);
         ConvReference.backwardWeight(c.batch, c.in, c.out, c.groups, win, abs(p.x), p.xOff, abs(p.gy), p.yOff,
                 magnitude, p.wOff);
-        for (Algorithm alg : c.algorithms()) {
+        for (Algorithm alg : c.weightAlgorithms()) {
             float[] gw = nans(p.wOff + p.wLen);
             FastConv.backwardWeight(alg, c.batch, c.in, c.out, c.groups, win, p.x, p.xOff, p.gy, p.yOff, gw, p.wOff);
             assertClose(alg + " backward weight", gw, expected, magnitude, p.wOff, p.wLen);
@@ -213,7 +223,9 @@ class FastConvTest {
         return Stream.of(
                 new Case("3d 4->12 pad 1", 2, 4, 12, 1, v(5, 7, 40), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1)),
                 new Case("2d groups 2 stride 2 wide", 2, 24, 16, 2, v(20, 47), v(3, 3), v(2, 2), v(1, 1), v(1, 1)),
-                new Case("3d pointwise", 2, 12, 10, 1, v(6, 10, 33), v(1, 1, 1), v(1, 1, 1), v(0, 0, 0), v(1, 1, 1)));
+                new Case("3d pointwise", 2, 12, 10, 1, v(6, 10, 33), v(1, 1, 1), v(1, 1, 1), v(0, 0, 0), v(1, 1, 1)),
+                new Case("3d 5->33 long rows", 1, 5, 33, 1, v(3, 4, 700), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1),
+                        v(1, 1, 1)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -244,6 +256,14 @@ class FastConvTest {
                 assertThat(two[1]).as(alg + " backward data").containsExactly(one[1]);
                 assertThat(two[2]).as(alg + " backward weight").containsExactly(one[2]);
             }
+            float[][] gw = new float[2][];
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.setThreads(threads);
+                gw[threads - 1] = new float[p.wOff + p.wLen];
+                FastConv.backwardWeight(Algorithm.OUTER_PRODUCT, c.batch, c.in, c.out, c.groups, win, p.x, p.xOff,
+                        p.gy, p.yOff, gw[threads - 1], p.wOff);
+            }
+            assertThat(gw[1]).as("OUTER_PRODUCT backward weight").containsExactly(gw[0]);
         } finally {
             Parallel.setThreads(before);
         }
@@ -260,8 +280,10 @@ class FastConvTest {
         assertThat(FastConv.plan(Pass.FORWARD, 1, 64, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.DIRECT);
         assertThat(FastConv.plan(Pass.FORWARD, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
         assertThat(FastConv.plan(Pass.BACKWARD_DATA, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
-        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 64, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.DIRECT);
-        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
+        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 64, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.OUTER_PRODUCT);
+        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.OUTER_PRODUCT);
+        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 32, 1, 1, same3d(64, 3))).isEqualTo(Algorithm.DIRECT);
+        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 32, 4, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
         for (Pass pass : Pass.values()) {
             assertThat(FastConv.plan(pass, 2, 32, 16, 1, same3d(9, 1))).isEqualTo(Algorithm.POINTWISE_GEMM);
         }
