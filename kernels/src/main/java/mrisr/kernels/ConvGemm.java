@@ -24,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * while it is still in cache.
  *
  * <p>Work is split into tasks (sample, group, lowering, block of targets) of a size fixed by the
- * shape; a task computes all channels of its targets, adding K blocks of {@code KC} in order, so every
+ * shape; a task computes all channels of its targets, adding K blocks ({@link #DIRECT_KC} in direct mode,
+ * {@link #KC} in packed mode) in order, so every
  * output element is summed in the same order for any thread count. Partial tiles (row ends, strided
  * outputs of backward data) are computed into a scratch tile with the same kernels and then added:
  * no masks in the hot loop.

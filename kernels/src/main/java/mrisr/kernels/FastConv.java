@@ -33,12 +33,16 @@ import mrisr.kernels.reference.SlidingWindow;
  * block of 256 targets are packed per K block of 256 into {@code 2·lanes}-wide tiles and the same
  * micro-kernel runs along the flattened block, so short rows waste no vector lanes.</li>
  * </ul>
- * Backward weight reduces along the targets with a 4 × 4 dot-product kernel over rows of
- * {@code gy} and of the (padded) input: {@code DIRECT} when rows are at least one vector long with a
- * short tail, else {@code IMPLICIT_GEMM} over packed panels of flattened targets.
+ * Backward weight runs {@link Algorithm#OUTER_PRODUCT} when a group has at least one vector of
+ * output channels and at least 96 reduction rows ({@link ConvWeightOuter}: vectorised along the
+ * channels, {@code gy} transposed a block at a time); otherwise (the 1 → 32 first layer, the
+ * 32 → 1 last one) a 4 × 4 dot-product kernel reduces along the targets over rows of {@code gy} and
+ * of the (padded) input: {@code DIRECT} when rows are at least one vector long with a short tail,
+ * else {@code IMPLICIT_GEMM} over packed panels of flattened targets.
  *
  * <p>Memory: {@code DIRECT} allocates one zero-padded copy of its source (about the input's size;
- * {@code gy}'s for backward data) per call, {@code IMPLICIT_GEMM} one 256 × 256 panel per worker;
+ * {@code gy}'s for backward data) per call, {@code IMPLICIT_GEMM} one 256 × 256 panel per worker,
+ * {@code OUTER_PRODUCT} a padded copy of {@code x} and about 4 MiB of transposed {@code gy};
  * no full im2col is ever built.
  *
  * <p>Results are bit-identical for any thread count: work is cut into tasks fixed by the shape and
