@@ -20,7 +20,7 @@ The timing policy mirrors the Java harness (mrisr.bench.Harness): one cold run; 
 --once-over-s is the only run; then warm-up runs until they add up to --warmup-s (the cold run not
 counted) and --min-warmup-runs runs were made (cold run counted), or until one warm-up run alone
 takes --warmup-s; then --repeat timed runs, or when that is 0, as many as fit in --budget-s by the
-last warm-up run (1 to --max-repeats); median.
+last warm-up run (--min-repeats to --max-repeats); median.
 
 Output, one JSON object on stdout:
     {"peer": "torch 1.13.1, numpy 1.24.2", "numpy": "1.24.2", "threads": 2,
@@ -44,6 +44,7 @@ def parse_args(argv):
     p.add_argument("--warmup-s", type=float, default=2.0)
     p.add_argument("--min-warmup-runs", type=int, default=3)
     p.add_argument("--budget-s", type=float, default=6.0)
+    p.add_argument("--min-repeats", type=int, default=5)
     p.add_argument("--max-repeats", type=int, default=10)
     p.add_argument("--repeat", type=int, default=0, help="fixed timed runs; 0 = adaptive")
     p.add_argument("--once-over-s", type=float, default=30.0)
@@ -71,7 +72,7 @@ def measure(body, args):
     if args.repeat > 0:
         n = args.repeat
     else:
-        n = int(max(1, min(args.max_repeats, math.floor(args.budget_s * 1e3 / max(last, 1e-6)))))
+        n = int(max(args.min_repeats, min(args.max_repeats, math.floor(args.budget_s * 1e3 / max(last, 1e-6)))))
     times = sorted(run_ms() for _ in range(n))
     mid = n // 2
     median = times[mid] if n % 2 == 1 else 0.5 * (times[mid - 1] + times[mid])

@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  *       count towards the budget, since it is mostly the JIT compiling; a warm-up run that alone
  *       takes the whole budget ends the warm-up (slow bodies are warm after one run).
  *   <li>Timed repeats: exactly {@link Policy#repeats} when that is set (&gt; 0), else as many as the
- *       last warm-up run says fit in {@link Policy#rowBudgetSeconds}, between 1 and
- *       {@link Policy#maxRepeats}.
+ *       last warm-up run says fit in {@link Policy#rowBudgetSeconds}, between {@link Policy#minRepeats}
+ *       and {@link Policy#maxRepeats}: at least 5, so that a garbage-collection pause in one or two
+ *       runs of a second-long row does not move the median.
  * </ol>
  * Each body's result is written to a volatile field so that the JIT cannot drop the work.
  *
@@ -37,27 +38,28 @@ final class Harness {
      * @param warmupSeconds      warm-up time budget after the cold run
      * @param minWarmupRuns      at least this many runs before timing (cold run included)
      * @param rowBudgetSeconds   time the adaptive repeat count aims at for the timed runs
+     * @param minRepeats         lower bound of the adaptive repeat count
      * @param maxRepeats         upper bound of the adaptive repeat count
      * @param repeats            fixed number of timed runs, or 0 for the adaptive count
      * @param runOnceOverSeconds a cold run longer than this is the only run
      */
-    record Policy(double warmupSeconds, int minWarmupRuns, double rowBudgetSeconds, int maxRepeats, int repeats,
-            double runOnceOverSeconds) {
+    record Policy(double warmupSeconds, int minWarmupRuns, double rowBudgetSeconds, int minRepeats, int maxRepeats,
+            int repeats, double runOnceOverSeconds) {
         Policy {
-            if (minWarmupRuns < 1 || maxRepeats < 1 || repeats < 0 || !(warmupSeconds >= 0) || !(rowBudgetSeconds >= 0)
+            if (minWarmupRuns < 1 || minRepeats < 1 || maxRepeats < minRepeats || repeats < 0 || !(warmupSeconds >= 0) || !(rowBudgetSeconds >= 0)
                     || !(runOnceOverSeconds > 0)) {
                 throw new IllegalArgumentException("bad timing policy " + this);
             }
         }
 
-        /** The suite's policy: 2 s and 3 runs of warm-up, up to 10 repeats in about 6 s, rows over 30 s run once. */
+        /** The suite's policy: 2 s and 3 runs of warm-up, 5 to 10 repeats in about 6 s, rows over 30 s run once. */
         static Policy defaults(int repeats) {
-            return new Policy(2.0, 3, 6.0, 10, repeats, 30.0);
+            return new Policy(2.0, 3, 6.0, 5, 10, repeats, 30.0);
         }
 
         /** A policy for tests on tiny shapes: a few runs, no time budget to speak of. */
         static Policy smoke() {
-            return new Policy(0.0, 2, 0.0, 2, 2, 30.0);
+            return new Policy(0.0, 2, 0.0, 1, 2, 2, 30.0);
         }
     }
 
@@ -108,7 +110,7 @@ final class Harness {
 
     private int adaptiveRepeats(double runMs) {
         double fit = Math.floor(policy.rowBudgetSeconds() * 1e3 / Math.max(runMs, 1e-6));
-        return (int) Math.max(1, Math.min(policy.maxRepeats(), fit));
+        return (int) Math.max(policy.minRepeats(), Math.min(policy.maxRepeats(), fit));
     }
 
     private double runMs(Supplier<?> body) {

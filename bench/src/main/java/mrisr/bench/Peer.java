@@ -100,6 +100,7 @@ final class Peer {
                 "--warmup-s", Double.toString(policy.warmupSeconds()),
                 "--min-warmup-runs", Integer.toString(policy.minWarmupRuns()),
                 "--budget-s", Double.toString(policy.rowBudgetSeconds()),
+                "--min-repeats", Integer.toString(policy.minRepeats()),
                 "--max-repeats", Integer.toString(policy.maxRepeats()),
                 "--repeat", Integer.toString(policy.repeats()),
                 "--once-over-s", Double.toString(policy.runOnceOverSeconds()),

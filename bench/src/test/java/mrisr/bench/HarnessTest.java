@@ -80,10 +80,11 @@ class HarnessTest {
 
     @Test
     void adaptiveRepeatsFitTheRowBudget() {
-        // 6 s budget: 3 s runs → 2 repeats; 100 ms runs → capped at 10; 9 s runs → at least 1.
-        assertThat(measure(Harness.Policy.defaults(0), new ScriptedBody(List.of(), 3000.0)).timedRuns()).isEqualTo(2);
+        // 6 s budget: 800 ms runs → 7 repeats; 100 ms runs → capped at 10; 3 s and 9 s runs → at least 5.
+        assertThat(measure(Harness.Policy.defaults(0), new ScriptedBody(List.of(), 800.0)).timedRuns()).isEqualTo(7);
         assertThat(measure(Harness.Policy.defaults(0), new ScriptedBody(List.of(), 100.0)).timedRuns()).isEqualTo(10);
-        assertThat(measure(Harness.Policy.defaults(0), new ScriptedBody(List.of(), 9000.0)).timedRuns()).isEqualTo(1);
+        assertThat(measure(Harness.Policy.defaults(0), new ScriptedBody(List.of(), 3000.0)).timedRuns()).isEqualTo(5);
+        assertThat(measure(Harness.Policy.defaults(0), new ScriptedBody(List.of(), 9000.0)).timedRuns()).isEqualTo(5);
     }
 
     @Test
@@ -102,8 +103,10 @@ class HarnessTest {
 
     @Test
     void badPoliciesAreRejected() {
-        assertThatThrownBy(() -> new Harness.Policy(2, 0, 8, 10, 0, 30)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Harness.Policy(2, 3, 8, 10, -1, 30)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Harness.Policy(Double.NaN, 3, 8, 10, 0, 30)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Harness.Policy(2, 0, 8, 5, 10, 0, 30)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Harness.Policy(2, 3, 8, 5, 10, -1, 30)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Harness.Policy(Double.NaN, 3, 8, 5, 10, 0, 30)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Harness.Policy(2, 3, 8, 0, 10, 0, 30)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Harness.Policy(2, 3, 8, 11, 10, 0, 30)).isInstanceOf(IllegalArgumentException.class);
     }
 }
