@@ -76,7 +76,7 @@ final class ConvGemm {
         List<ConvLowering> active = new ArrayList<>();
         for (ConvLowering l : lowerings) if (l.depth() > 0) active.add(l);
         ConvSource source = packed || active.isEmpty() ? null
-                : ConvSource.padded(src, srcOff, batch * srcChannels, active, 2 * NR);
+                : ConvSource.padded(src, srcOff, batch * srcChannels, active);
         int lows = lowerings.size();
         int[][] taps = new int[lows][];
         int[] chunkLen = new int[lows], chunks = new int[lows + 1];

@@ -1,5 +1,6 @@
 package mrisr.kernels;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,10 +13,26 @@ import java.util.List;
  * + pw / phases}. A target {@code (td, th, tw)} with tap {@code (a, b, e)} of a lowering then reads
  * {@code rowOrigin(td, th) + tw + tapOffset}: a contiguous run along {@code tw}, which is what lets the
  * micro-kernels load whole vectors of the source without packing. The copy costs one pass over the
- * source (about the input's size in memory); {@code slack} zeros at the end let a partial vector tile
+ * source (about the input's size in memory); {@link #SLACK} zeros at the end let a partial vector tile
  * read past the last row.
+ *
+ * <p>The calling thread keeps its last copy (up to {@link #KEEP_LIMIT} floats) for the next call: a
+ * call with the same layout overwrites only the interior (the padding is still zero), one with another
+ * layout zeroes what it uses first. This saves allocating and zeroing a volume-sized array per pass
+ * (the forward, backward-data and backward-weight passes of one layer share the layout).
  */
 final class ConvSource {
+    /** Zero floats after the last plane: a partial tile of two vectors may read that far past the last row. */
+    static final int SLACK = 4 * KernelInfo.species().length();
+
+    /** Largest copy, in floats (64 MiB), that a thread keeps between calls. */
+    static final int KEEP_LIMIT = 1 << 24;
+
+    /** The calling thread's last copy and the layout it holds. */
+    private record Kept(float[] data, long[] layout) {}
+
+    private static final ThreadLocal<Kept> KEPT = new ThreadLocal<>();
+
     final float[] data;
     final int base, chStride, planeStride, rowStride, phases, phaseLen, leftD, leftH, leftW;
 
@@ -38,9 +55,8 @@ final class ConvSource {
      * and {@code w.scale}).
      *
      * @param src    planes {@code [planes][D][H][W]} from {@code srcOff} (not modified)
-     * @param slack  zero floats appended after the last plane
      */
-    static ConvSource padded(float[] src, int srcOff, int planes, List<ConvLowering> lowerings, int slack) {
+    static ConvSource padded(float[] src, int srcOff, int planes, List<ConvLowering> lowerings) {
         ConvLowering first = lowerings.get(0);
         int srcD = first.d.source, srcH = first.h.source, srcW = first.w.source, phases = first.w.scale;
         int leftD = 0, leftH = 0, leftW = 0, extD = 1, extH = 1, extW = 1;
@@ -60,9 +76,12 @@ final class ConvSource {
         int chStride = Math.multiplyExact(extD, planeStride);
         // planes a multiple of 4 KiB apart would all map to the same L1 sets
         if (chStride % 1024 == 0) chStride += 16;
-        float[] data = new float[Math.addExact(Math.multiplyExact(planes, chStride), slack)];
+        int size = Math.addExact(Math.multiplyExact(planes, chStride), SLACK);
         int copyD = Math.min(srcD, extD - leftD), copyH = Math.min(srcH, extH - leftH);
         int copyW = Math.min(srcW, extW - leftW);
+        long[] layout = {size, planes, chStride, planeStride, rowStride, phases, phaseLen, leftD, leftH, leftW, copyD,
+            copyH, copyW, srcD, srcH, srcW};
+        float[] data = buffer(size, layout);
         int planeCost = Math.max(1, copyD * copyH * copyW);
         int cs = chStride;
         int fLeftD = leftD, fLeftH = leftH, fLeftW = leftW;
@@ -85,6 +104,27 @@ final class ConvSource {
             }
         });
         return new ConvSource(data, 0, chStride, planeStride, rowStride, phases, phaseLen, leftD, leftH, leftW);
+    }
+
+    /**
+     * A zeroed array of at least {@code size} floats, or the thread's kept copy when it holds exactly
+     * {@code layout} (whose padding positions are then still zero).
+     */
+    private static float[] buffer(int size, long[] layout) {
+        Kept kept = KEPT.get();
+        float[] data;
+        if (kept != null && Arrays.equals(kept.layout, layout)) return kept.data;
+        if (kept != null && kept.data.length >= size) {
+            data = kept.data;
+            float[] d = data;
+            int grain = 1 << 18;
+            Parallel.forRange(Math.ceilDiv(size, grain), 1,
+                    (lo, hi) -> Arrays.fill(d, lo * grain, Math.min(size, hi * grain), 0f));
+        } else {
+            data = new float[size];
+        }
+        KEPT.set(size <= KEEP_LIMIT ? new Kept(data, layout) : kept);
+        return data;
     }
 
     /**

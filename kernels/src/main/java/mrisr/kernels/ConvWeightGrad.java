@@ -61,7 +61,7 @@ final class ConvWeightGrad {
         int[] taps = null;
         if (!packed) {
             source = ConvSource.direct(x, xOff, l);
-            if (source == null) source = ConvSource.padded(x, xOff, batch * inChannels, List.of(l), 0);
+            if (source == null) source = ConvSource.padded(x, xOff, batch * inChannels, List.of(l));
             taps = source.tapOffsets(l);
         }
         int srcPlane = l.d.source * l.h.source * l.w.source;

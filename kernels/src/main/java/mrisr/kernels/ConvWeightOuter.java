@@ -37,6 +37,8 @@ final class ConvWeightOuter {
     static final int CHUNK = 1024;
     /** Floats of transposed gy held at once (per block of targets, all groups). */
     static final int BLOCK_FLOATS = 1 << 20;
+    /** The calling thread's transposed-gy buffer, kept between calls (every use writes what it reads). */
+    private static final ThreadLocal<float[]> GY_T = new ThreadLocal<>();
     /** Tasks per block at least (reduction-row ranges × target parts). */
     static final int MIN_TASKS = 16;
 
@@ -66,7 +68,7 @@ final class ConvWeightOuter {
         int k = l.depth(), targets = l.targets();
         if (k == 0 || targets == 0 || batch == 0) return;
         ConvSource source = ConvSource.direct(x, xOff, l);
-        if (source == null) source = ConvSource.padded(x, xOff, batch * inChannels, List.of(l), 0);
+        if (source == null) source = ConvSource.padded(x, xOff, batch * inChannels, List.of(l));
         int[] taps = source.tapOffsets(l);
         Chunks chunks = new Chunks(l.w.targets, targets);
         int oBlocks = Math.ceilDiv(oPerGroup, NR), oPad = oBlocks * NR;
@@ -83,7 +85,10 @@ final class ConvWeightOuter {
         // blocks of whole chunks whose transposed gy (all groups) holds about BLOCK_FLOATS
         int blockTargets = Math.max(chunks.length, BLOCK_FLOATS / (groups * oPad) / chunks.length * chunks.length);
         int blockLen = Math.min(blockTargets, chunks.start(chunks.count) - chunks.start(0));
-        float[] gyT = new float[Math.multiplyExact(groups * oPad, blockLen)];
+        float[] kept = GY_T.get();
+        int gyTSize = Math.multiplyExact(groups * oPad, blockLen);
+        float[] gyT = kept != null && kept.length >= gyTSize ? kept : new float[gyTSize];
+        if (gyT != kept && gyTSize <= 2 * BLOCK_FLOATS) GY_T.set(gyT);
         int tasks = groups * kRanges * parts, fParts = parts, fKRanges = kRanges, fTiles = tilesPerRange;
         ConvSource src = source;
         for (int n = 0; n < batch; n++) {
