@@ -46,7 +46,8 @@ final class Harness {
     record Policy(double warmupSeconds, int minWarmupRuns, double rowBudgetSeconds, int minRepeats, int maxRepeats,
             int repeats, double runOnceOverSeconds) {
         Policy {
-            if (minWarmupRuns < 1 || minRepeats < 1 || maxRepeats < minRepeats || repeats < 0 || !(warmupSeconds >= 0) || !(rowBudgetSeconds >= 0)
+            if (minWarmupRuns < 1 || minRepeats < 1 || maxRepeats < minRepeats || repeats < 0
+                    || !(warmupSeconds >= 0) || !(rowBudgetSeconds >= 0)
                     || !(runOnceOverSeconds > 0)) {
                 throw new IllegalArgumentException("bad timing policy " + this);
             }
