@@ -112,16 +112,12 @@ final class ConvSource {
      */
     private static float[] buffer(int size, long[] layout) {
         Kept kept = KEPT.get();
-        float[] data;
         if (kept != null && Arrays.equals(kept.layout, layout)) return kept.data;
-        if (kept != null && kept.data.length >= size) {
-            data = kept.data;
-            float[] d = data;
+        float[] data = kept != null && kept.data.length >= size ? kept.data : new float[size];
+        if (kept != null && data == kept.data) {
             int grain = 1 << 18;
             Parallel.forRange(Math.ceilDiv(size, grain), 1,
-                    (lo, hi) -> Arrays.fill(d, lo * grain, Math.min(size, hi * grain), 0f));
-        } else {
-            data = new float[size];
+                    (lo, hi) -> Arrays.fill(data, lo * grain, Math.min(size, hi * grain), 0f));
         }
         KEPT.set(size <= KEEP_LIMIT ? new Kept(data, layout) : kept);
         return data;

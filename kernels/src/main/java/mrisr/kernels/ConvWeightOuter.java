@@ -64,6 +64,7 @@ final class ConvWeightOuter {
     static void run(int batch, int inChannels, int outChannels, int groups, ConvLowering l, int kH, int kW,
             int kVolume, float[] x, int xOff, float[] gy, int gyOff, float[] gw, int gwOff) {
         int cPerGroup = inChannels / groups, oPerGroup = outChannels / groups;
+        // taps that never reach the input have no reduction row: their gradient stays zero
         Arrays.fill(gw, gwOff, gwOff + outChannels * cPerGroup * kVolume, 0f);
         int k = l.depth(), targets = l.targets();
         if (k == 0 || targets == 0 || batch == 0) return;
@@ -84,7 +85,7 @@ final class ConvWeightOuter {
         double[] acc = new double[Math.multiplyExact(parts * groups, accPerGroup)];
         // blocks of whole chunks whose transposed gy (all groups) holds about BLOCK_FLOATS
         int blockTargets = Math.max(chunks.length, BLOCK_FLOATS / (groups * oPad) / chunks.length * chunks.length);
-        int blockLen = Math.min(blockTargets, chunks.start(chunks.count) - chunks.start(0));
+        int blockLen = Math.min(blockTargets, targets);
         float[] kept = GY_T.get();
         int gyTSize = Math.multiplyExact(groups * oPad, blockLen);
         float[] gyT = kept != null && kept.length >= gyTSize ? kept : new float[gyTSize];
