@@ -28,8 +28,8 @@ final class ConvSource {
     /** Largest copy, in floats (64 MiB), that a thread keeps between calls. */
     static final int KEEP_LIMIT = 1 << 24;
 
-    /** The calling thread's last copy and the layout it holds. */
-    private record Kept(float[] data, long[] layout) {}
+    /** A thread's last copy and the layout it holds. */
+    record Kept(float[] data, long[] layout) {}
 
     private static final ThreadLocal<Kept> KEPT = new ThreadLocal<>();
 
@@ -81,7 +81,7 @@ final class ConvSource {
         int copyW = Math.min(srcW, extW - leftW);
         long[] layout = {size, planes, chStride, planeStride, rowStride, phases, phaseLen, leftD, leftH, leftW, copyD,
             copyH, copyW, srcD, srcH, srcW};
-        float[] data = buffer(size, layout);
+        float[] data = buffer(KEPT, size, layout);
         int planeCost = Math.max(1, copyD * copyH * copyW);
         int cs = chStride;
         int fLeftD = leftD, fLeftH = leftH, fLeftW = leftW;
@@ -107,11 +107,12 @@ final class ConvSource {
     }
 
     /**
-     * A zeroed array of at least {@code size} floats, or the thread's kept copy when it holds exactly
-     * {@code layout} (whose padding positions are then still zero).
+     * A zeroed array of at least {@code size} floats, or the thread's copy kept in {@code slot} when it
+     * holds exactly {@code layout} (whose padding positions are then still zero). Callers write only
+     * the positions that are not padding, so the kept copy can be reused by the next call.
      */
-    private static float[] buffer(int size, long[] layout) {
-        Kept kept = KEPT.get();
+    static float[] buffer(ThreadLocal<Kept> slot, int size, long[] layout) {
+        Kept kept = slot.get();
         if (kept != null && Arrays.equals(kept.layout, layout)) return kept.data;
         float[] data = kept != null && kept.data.length >= size ? kept.data : new float[size];
         if (kept != null && data == kept.data) {
@@ -119,7 +120,7 @@ final class ConvSource {
             Parallel.forRange(Math.ceilDiv(size, grain), 1,
                     (lo, hi) -> Arrays.fill(data, lo * grain, Math.min(size, hi * grain), 0f));
         }
-        KEPT.set(size <= KEEP_LIMIT ? new Kept(data, layout) : kept);
+        slot.set(size <= KEEP_LIMIT ? new Kept(data, layout) : kept);
         return data;
     }
 

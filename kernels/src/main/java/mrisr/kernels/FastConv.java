@@ -73,6 +73,11 @@ public final class FastConv {
          * ({@link ConvWeightOuter}), for layers with at least one vector of output channels per group.
          */
         OUTER_PRODUCT,
+        /**
+         * Forward and backward data only: Winograd F(2, 3) per kernel axis ({@link ConvWinograd}) for
+         * stride-1 3×3 and 3×3×3 layers with at least 16 channels per group on both sides.
+         */
+        WINOGRAD,
         /** The scalar twin in {@link ConvReference}, forced by {@code -Dmrisr.kernels=scalar}. */
         SCALAR
     }
@@ -89,13 +94,15 @@ public final class FastConv {
             SlidingWindow win) {
         if (KernelInfo.scalarForced()) return Algorithm.SCALAR;
         if (pointwise(win)) return Algorithm.POINTWISE_GEMM;
+        int cPerGroup = inChannels / Math.max(1, groups), oPerGroup = outChannels / Math.max(1, groups);
         return switch (pass) {
-            case FORWARD -> wideRows(win.outWidth) ? Algorithm.DIRECT : Algorithm.IMPLICIT_GEMM;
-            case BACKWARD_DATA -> wideRows(Math.ceilDiv(win.inWidth, win.strideWidth)) ? Algorithm.DIRECT
+            case FORWARD -> ConvWinograd.applies(win, cPerGroup, oPerGroup, false) ? Algorithm.WINOGRAD
+                    : wideRows(win.outWidth) ? Algorithm.DIRECT : Algorithm.IMPLICIT_GEMM;
+            case BACKWARD_DATA -> ConvWinograd.applies(win, cPerGroup, oPerGroup, true) ? Algorithm.WINOGRAD
+                    : wideRows(Math.ceilDiv(win.inWidth, win.strideWidth)) ? Algorithm.DIRECT
                     : Algorithm.IMPLICIT_GEMM;
             case BACKWARD_WEIGHT -> {
-                int perGroup = Math.max(1, groups);
-                if (ConvWeightOuter.applies(outChannels / perGroup, inChannels / perGroup * win.kernelVolume())) {
+                if (ConvWeightOuter.applies(oPerGroup, cPerGroup * win.kernelVolume())) {
                     yield Algorithm.OUTER_PRODUCT;
                 }
                 int rowLen = win.outWidth, tail = rowLen % ConvWeightGrad.L;
@@ -143,13 +150,18 @@ public final class FastConv {
     /** {@link #forward} with the algorithm given (tests run every algorithm on every shape). */
     static void forward(Algorithm alg, int batch, int inChannels, int outChannels, int groups, SlidingWindow win,
             float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff, boolean relu, float[] y, int yOff) {
-        requireApplicable(alg, win, false);
+        requireApplicable(alg, Pass.FORWARD, win, inChannels / groups, outChannels / groups);
         lastChoice = "forward " + alg;
         int count = batch * outChannels * win.outVolume();
         if (count == 0) return;
         if (alg == Algorithm.SCALAR) {
             ConvReference.forward(batch, inChannels, outChannels, groups, win, x, xOff, w, wOff, bias, biasOff, y, yOff);
             if (relu) relu(y, yOff, count);
+            return;
+        }
+        if (alg == Algorithm.WINOGRAD) {
+            ConvWinograd.forward(batch, inChannels, outChannels, groups, win, x, xOff, w, wOff, bias, biasOff, relu,
+                    y, yOff);
             return;
         }
         int cPerGroup = inChannels / groups, oPerGroup = outChannels / groups;
@@ -183,7 +195,7 @@ public final class FastConv {
     /** {@link #backwardData} with the algorithm given. */
     static void backwardData(Algorithm alg, int batch, int inChannels, int outChannels, int groups, SlidingWindow win,
             float[] gy, int gyOff, float[] w, int wOff, float[] bias, int biasOff, boolean relu, float[] gx, int gxOff) {
-        requireApplicable(alg, win, false);
+        requireApplicable(alg, Pass.BACKWARD_DATA, win, inChannels / groups, outChannels / groups);
         lastChoice = "backwardData " + alg;
         int count = batch * inChannels * win.inVolume();
         if (count == 0) return;
@@ -191,6 +203,11 @@ public final class FastConv {
             ConvReference.backwardData(batch, inChannels, outChannels, groups, win, gy, gyOff, w, wOff, bias, biasOff,
                     gx, gxOff);
             if (relu) relu(gx, gxOff, count);
+            return;
+        }
+        if (alg == Algorithm.WINOGRAD) {
+            ConvWinograd.backwardData(batch, inChannels, outChannels, groups, win, gy, gyOff, w, wOff, bias, biasOff,
+                    relu, gx, gxOff);
             return;
         }
         int cPerGroup = inChannels / groups, oPerGroup = outChannels / groups;
@@ -224,7 +241,7 @@ public final class FastConv {
     /** {@link #backwardWeight} with the algorithm given. */
     static void backwardWeight(Algorithm alg, int batch, int inChannels, int outChannels, int groups,
             SlidingWindow win, float[] x, int xOff, float[] gy, int gyOff, float[] gw, int gwOff) {
-        requireApplicable(alg, win, true);
+        requireApplicable(alg, Pass.BACKWARD_WEIGHT, win, inChannels / groups, outChannels / groups);
         lastChoice = "backwardWeight " + alg;
         if (outChannels == 0 || inChannels == 0) return;
         if (alg == Algorithm.SCALAR) {
@@ -243,9 +260,16 @@ public final class FastConv {
                 win.kernelWidth, win.kernelVolume(), x, xOff, gy, gyOff, gw, gwOff);
     }
 
-    private static void requireApplicable(Algorithm alg, SlidingWindow win, boolean weight) {
-        if (alg == Algorithm.OUTER_PRODUCT && !weight) {
+    private static void requireApplicable(Algorithm alg, Pass pass, SlidingWindow win, int cPerGroup,
+            int oPerGroup) {
+        if (alg == Algorithm.OUTER_PRODUCT && pass != Pass.BACKWARD_WEIGHT) {
             throw new IllegalArgumentException("OUTER_PRODUCT computes weight gradients only");
+        }
+        if (alg == Algorithm.WINOGRAD && (pass == Pass.BACKWARD_WEIGHT
+                || !ConvWinograd.applies(win, cPerGroup, oPerGroup, pass == Pass.BACKWARD_DATA))) {
+            throw new IllegalArgumentException("WINOGRAD runs forward and backward data of stride-1 undilated 3x3 "
+                    + "(3x3x3, 1x3x3) kernels with >= " + ConvWinograd.MIN_CHANNELS + " channels per group, " + pass
+                    + " of this shape is not one");
         }
         if (alg == Algorithm.POINTWISE_GEMM && !pointwise(win)) {
             throw new IllegalArgumentException("POINTWISE_GEMM needs a 1x1x1 kernel, stride 1 and no padding");

@@ -53,6 +53,13 @@ class FastConvTest {
             return algs;
         }
 
+        /** The algorithms of forward or backward data: the common ones, and Winograd where it applies. */
+        List<Algorithm> algorithms(boolean backwardData) {
+            List<Algorithm> algs = algorithms();
+            if (ConvWinograd.applies(win(), in / groups, out / groups, backwardData)) algs.add(Algorithm.WINOGRAD);
+            return algs;
+        }
+
         /** The algorithms of the weight gradient: those of the other passes and the outer product. */
         List<Algorithm> weightAlgorithms() {
             List<Algorithm> algs = algorithms();
@@ -94,7 +101,15 @@ class FastConvTest {
                 new Case("1d kernel 4 dilation 2", 2, 3, 5, 1, v(67), v(4), v(1), v(3), v(2)),
                 new Case("1d stride 2 long row", 1, 2, 3, 1, v(301), v(5), v(2), v(2), v(1)),
                 new Case("3d pointwise 7->9", 2, 7, 9, 1, v(3, 5, 11), v(1, 1, 1), v(1, 1, 1), v(0, 0, 0), v(1, 1, 1)),
-                new Case("2d pointwise groups 2", 1, 8, 4, 2, v(9, 70), v(1, 1), v(1, 1), v(0, 0), v(1, 1)));
+                new Case("2d pointwise groups 2", 1, 8, 4, 2, v(9, 70), v(1, 1), v(1, 1), v(0, 0), v(1, 1)),
+                new Case("3d winograd 16->17 odd sizes", 2, 16, 17, 1, v(5, 5, 27), v(3, 3, 3), v(1, 1, 1),
+                        v(1, 1, 1), v(1, 1, 1)),
+                new Case("3d winograd no padding, 2 tile vectors", 1, 16, 16, 1, v(4, 5, 62), v(3, 3, 3), v(1, 1, 1),
+                        v(0, 0, 0), v(1, 1, 1)),
+                new Case("2d winograd groups 2 32->40 padding [0,2]", 2, 32, 40, 2, v(9, 50), v(3, 3), v(1, 1),
+                        v(0, 2), v(1, 1)),
+                new Case("3d winograd kernel [1,3,3] depth padding 1", 1, 20, 16, 1, v(3, 6, 47), v(1, 3, 3),
+                        v(1, 1, 1), v(1, 1, 1), v(1, 1, 1)));
     }
 
     static float[] random(Random r, int n) {
@@ -161,7 +176,7 @@ class FastConvTest {
                 p.bOff, magnitude, p.yOff);
         float[] expectedRelu = expected.clone();
         for (int i = 0; i < expectedRelu.length; i++) expectedRelu[i] = Math.max(expectedRelu[i], 0f);
-        for (Algorithm alg : c.algorithms()) {
+        for (Algorithm alg : c.algorithms(false)) {
             float[] y = nans(p.yOff + p.yLen);
             FastConv.forward(alg, c.batch, c.in, c.out, c.groups, win, p.x, p.xOff, p.w, p.wOff, p.bias, p.bOff, false,
                     y, p.yOff);
@@ -190,7 +205,7 @@ class FastConvTest {
                 expected, p.xOff);
         ConvReference.backwardData(c.batch, c.in, c.out, c.groups, win, abs(p.gy), p.yOff, abs(p.w), p.wOff,
                 abs(p.biasIn), p.bOff, magnitude, p.xOff);
-        for (Algorithm alg : c.algorithms()) {
+        for (Algorithm alg : c.algorithms(true)) {
             float[] gx = nans(p.xOff + p.xLen);
             FastConv.backwardData(alg, c.batch, c.in, c.out, c.groups, win, p.gy, p.yOff, p.w, p.wOff, p.biasIn,
                     p.bOff, false, gx, p.xOff);
@@ -225,6 +240,8 @@ class FastConvTest {
                 new Case("2d groups 2 stride 2 wide", 2, 24, 16, 2, v(20, 47), v(3, 3), v(2, 2), v(1, 1), v(1, 1)),
                 new Case("3d pointwise", 2, 12, 10, 1, v(6, 10, 33), v(1, 1, 1), v(1, 1, 1), v(0, 0, 0), v(1, 1, 1)),
                 new Case("3d 5->33 long rows", 1, 5, 33, 1, v(3, 4, 700), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1),
+                        v(1, 1, 1)),
+                new Case("3d winograd 16->24", 2, 16, 24, 1, v(6, 9, 47), v(3, 3, 3), v(1, 1, 1), v(1, 1, 1),
                         v(1, 1, 1)));
     }
 
@@ -264,6 +281,20 @@ class FastConvTest {
                         p.gy, p.yOff, gw[threads - 1], p.wOff);
             }
             assertThat(gw[1]).as("OUTER_PRODUCT backward weight").containsExactly(gw[0]);
+            if (c.algorithms(false).contains(Algorithm.WINOGRAD)) {
+                float[][] y = new float[2][], gx = new float[2][];
+                for (int threads = 1; threads <= 2; threads++) {
+                    Parallel.setThreads(threads);
+                    y[threads - 1] = new float[p.yOff + p.yLen];
+                    gx[threads - 1] = new float[p.xOff + p.xLen];
+                    FastConv.forward(Algorithm.WINOGRAD, c.batch, c.in, c.out, c.groups, win, p.x, p.xOff, p.w,
+                            p.wOff, p.bias, p.bOff, true, y[threads - 1], p.yOff);
+                    FastConv.backwardData(Algorithm.WINOGRAD, c.batch, c.in, c.out, c.groups, win, p.gy, p.yOff, p.w,
+                            p.wOff, null, 0, false, gx[threads - 1], p.xOff);
+                }
+                assertThat(y[1]).as("WINOGRAD forward").containsExactly(y[0]);
+                assertThat(gx[1]).as("WINOGRAD backward data").containsExactly(gx[0]);
+            }
         } finally {
             Parallel.setThreads(before);
         }
@@ -277,7 +308,10 @@ class FastConvTest {
     @Test
     void planFollowsTheDocumentedHeuristic() {
         assertThat(FastConv.plan(Pass.FORWARD, 1, 1, 32, 1, same3d(64, 3))).isEqualTo(Algorithm.DIRECT);
-        assertThat(FastConv.plan(Pass.FORWARD, 1, 64, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.DIRECT);
+        assertThat(FastConv.plan(Pass.FORWARD, 1, 64, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.WINOGRAD);
+        assertThat(FastConv.plan(Pass.BACKWARD_DATA, 1, 32, 32, 1, same3d(32, 3))).isEqualTo(Algorithm.WINOGRAD);
+        assertThat(FastConv.plan(Pass.FORWARD, 1, 8, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.DIRECT);
+        assertThat(FastConv.plan(Pass.FORWARD, 1, 64, 64, 1, same3d(16, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
         assertThat(FastConv.plan(Pass.FORWARD, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
         assertThat(FastConv.plan(Pass.BACKWARD_DATA, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
         assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 64, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.OUTER_PRODUCT);
@@ -295,6 +329,16 @@ class FastConvTest {
             if (before == null) System.clearProperty("mrisr.kernels");
             else System.setProperty("mrisr.kernels", before);
         }
+    }
+
+    @Test
+    void winogradCasesRunWinograd() {
+        Stream.concat(cases(), largeCases()).filter(c -> c.label().contains("winograd")).forEach(c -> {
+            assertThat(c.algorithms(false)).as(c.label()).contains(Algorithm.WINOGRAD);
+            // the transposed padding k - 1 - p is negative along a 1-long kernel axis with padding
+            assertThat(c.algorithms(true).contains(Algorithm.WINOGRAD)).as(c.label())
+                    .isEqualTo(!c.label().contains("depth padding"));
+        });
     }
 
     @Test
