@@ -2,8 +2,9 @@ package mrisr.kernels;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine's single thread pool and its deterministic work splitting.
@@ -108,7 +109,29 @@ public final class Parallel {
             }
             return;
         }
-        pool().invoke(new Chunks(body, n, g, 0, chunks));
+        // the caller takes chunks at once and pool workers join as they wake: a parked worker can take
+        // milliseconds to start here (measured: with recursive splitting the second chunk often waited for
+        // the first to finish), so no chunk waits for a wake-up
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable drain = () -> {
+            for (int c; (c = next.getAndIncrement()) < chunks;) {
+                int lo = c * g;
+                try {
+                    body.run(lo, Math.min(n, lo + g));
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                    next.set(chunks);
+                }
+            }
+        };
+        ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[Math.min(threads, chunks) - 1];
+        for (int i = 0; i < helpers.length; i++) helpers[i] = pool().submit(drain);
+        drain.run();
+        for (ForkJoinTask<?> h : helpers) h.join();
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException e) throw e;
+        if (t instanceof Error e) throw e;
     }
 
     private static boolean inWorker() {
@@ -120,29 +143,5 @@ public final class Parallel {
         long target = 1L << 15; // about 32k work units per chunk
         long g = Math.max(1, target / Math.max(1, costPerItem));
         return (int) Math.min(Math.max(1, n), g);
-    }
-
-    private static final class Chunks extends RecursiveAction {
-        private final RangeBody body;
-        private final int n, grain, c0, c1;
-
-        Chunks(RangeBody body, int n, int grain, int c0, int c1) {
-            this.body = body;
-            this.n = n;
-            this.grain = grain;
-            this.c0 = c0;
-            this.c1 = c1;
-        }
-
-        @Override
-        protected void compute() {
-            if (c1 - c0 == 1) {
-                int lo = c0 * grain;
-                body.run(lo, Math.min(n, lo + grain));
-                return;
-            }
-            int mid = (c0 + c1) >>> 1;
-            invokeAll(new Chunks(body, n, grain, c0, mid), new Chunks(body, n, grain, mid, c1));
-        }
     }
 }
