@@ -108,6 +108,7 @@ class FastConvTest {
                         v(0, 0, 0), v(1, 1, 1)),
                 new Case("2d winograd groups 2 32->40 padding [0,2]", 2, 32, 40, 2, v(9, 50), v(3, 3), v(1, 1),
                         v(0, 2), v(1, 1)),
+                new Case("2d winograd 64->64", 1, 64, 64, 1, v(5, 30), v(3, 3), v(1, 1), v(1, 1), v(1, 1)),
                 new Case("3d winograd kernel [1,3,3] depth padding 1", 1, 20, 16, 1, v(3, 6, 47), v(1, 3, 3),
                         v(1, 1, 1), v(1, 1, 1), v(1, 1, 1)));
     }
