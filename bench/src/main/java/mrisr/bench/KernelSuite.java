@@ -19,9 +19,11 @@ final class KernelSuite {
     record KernelCase(String id, KernelSpec spec) {}
 
     /** The footer that states how work is counted. */
-    static final String CONVENTIONS = "GFLOP/s conventions: GEMM 2mnk; conv 2*MACs forward, x3 for fwd+bwd (input and weight "
-            + "gradients); attention 4*B*H*L*S*d forward, x3.5 for fwd+bwd; FFT 5*N*log2(N); srnet-train-step 2*MACs*3 of its "
-            + "convolutions. Trilinear upsampling in GB/s of input read + output written. % peak = GFLOP/s / measured FMA peak.";
+    static final String CONVENTIONS = "GFLOP/s conventions: GEMM 2mnk; conv 2*MACs of the direct convolution forward, "
+            + "x3 for fwd+bwd (input and weight gradients), also for layers run by Winograd, which multiplies less: "
+            + "their GFLOP/s are direct-equivalent and % peak can pass 100; attention 4*B*H*L*S*d forward, x3.5 for "
+            + "fwd+bwd; FFT 5*N*log2(N); srnet-train-step 2*MACs*3 of its convolutions. Trilinear upsampling in GB/s "
+            + "of input read + output written. % peak = GFLOP/s / measured FMA peak.";
 
     /** The suite's rows, in report order. */
     static List<KernelCase> cases(Scale scale) {
