@@ -26,11 +26,12 @@ import mrisr.kernels.reference.SlidingWindow;
  * accumulators; the output transform runs on each 8-channel block as soon as all its points are
  * done, adds the bias, applies ReLU and stores two interleaved vectors per output row.
  *
- * <p>Accuracy: the transforms use only ±1 and ½ (exact in float except for the weight transform,
- * computed in double), but the products are summed over transformed values up to 2³ times larger
- * than the inputs, so the error is a few times the direct kernel's: stated bound relative
- * {@code 2e-5·√(C)} of {@code Σ|terms|}, checked against the scalar twin in the tests. Every output
- * tile is computed by one task in a fixed order: bit-identical for any thread count.
+ * <p>Accuracy: the input and output transforms only add and subtract, the weight transform (with ½)
+ * is computed in double, but the products are summed over transformed values up to 2³ times larger
+ * than the inputs, so the rounding error is a few times the direct kernel's. Bound: within
+ * {@code 2e-5·Σ|terms|} of the double-accumulating twin per element, the bound {@code FastConvTest}
+ * checks for every algorithm (cases at 16–64 channels, odd sizes, groups, offsets). Every output tile
+ * is computed by one task in a fixed order: bit-identical for any thread count.
  */
 final class ConvWinograd {
     static final VectorSpecies<Float> S = KernelInfo.species();
