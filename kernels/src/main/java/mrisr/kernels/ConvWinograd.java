@@ -309,11 +309,20 @@ final class ConvWinograd {
      * two-vector selects.
      */
     private static void splitRow(float[] x, int in, int width, int pad, float[] src, int out, int rowLen) {
-        for (int j = 0; j < rowLen; j++) {
-            int e = 2 * j - pad, o = e + 1;
-            src[out + j] = e >= 0 && e < width ? x[in + e] : 0f;
-            src[out + rowLen + j] = o >= 0 && o < width ? x[in + o] : 0f;
+        // interior: both columns of j inside the row, no bounds tests
+        int lo = Math.min(rowLen, (pad + 1) / 2), hi = Math.max(lo, Math.min(rowLen, (width + pad - 1) / 2));
+        for (int j = 0; j < lo; j++) splitColumn(x, in, width, pad, src, out, rowLen, j);
+        for (int j = lo, e = in + 2 * lo - pad; j < hi; j++, e += 2) {
+            src[out + j] = x[e];
+            src[out + rowLen + j] = x[e + 1];
         }
+        for (int j = hi; j < rowLen; j++) splitColumn(x, in, width, pad, src, out, rowLen, j);
+    }
+
+    private static void splitColumn(float[] x, int in, int width, int pad, float[] src, int out, int rowLen, int j) {
+        int e = 2 * j - pad, o = e + 1;
+        src[out + j] = e >= 0 && e < width ? x[in + e] : 0f;
+        src[out + rowLen + j] = o >= 0 && o < width ? x[in + o] : 0f;
     }
 
     /** Per depth point of {@code Bᵀ}: the two source planes combined and the sign of the second. */
