@@ -30,8 +30,10 @@ import mrisr.kernels.reference.SlidingWindow;
  * is computed in double, but the products are summed over transformed values up to 2³ times larger
  * than the inputs, so the rounding error is a few times the direct kernel's. Bound: within
  * {@code 2e-5·Σ|terms|} of the double-accumulating twin per element, the bound {@code FastConvTest}
- * checks for every algorithm (cases at 16–64 channels, odd sizes, groups, offsets). Every output tile
- * is computed by one task in a fixed order: bit-identical for any thread count.
+ * checks for every algorithm (cases at 16–64 channels, odd sizes, groups, offsets). An infinite input
+ * can give NaN where the direct kernels give ±∞ (the transforms subtract it from itself), as in other
+ * Winograd implementations; NaN stays NaN. Every output tile is computed by one task in a fixed order:
+ * bit-identical for any thread count.
  */
 final class ConvWinograd {
     static final VectorSpecies<Float> S = KernelInfo.species();
