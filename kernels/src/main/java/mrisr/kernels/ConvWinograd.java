@@ -45,7 +45,7 @@ final class ConvWinograd {
     /** Channels per group at least (input and output): below, the transforms cost more than they save. */
     static final int MIN_CHANNELS = 16;
 
-    /** Index vectors interleaving two vectors of tile outputs (lanes of a, b → a0 b0 a1 b1 …, low and high half). */
+    /** Index vectors interleaving two vectors of tile outputs (a, b → a0 b0 a1 b1 …; low and high half). */
     private static final FloatVector ZIP_LO, ZIP_HI;
 
     static {
@@ -106,7 +106,7 @@ final class ConvWinograd {
         final int rowLen;
         /** Split source layout {@code [n][g][plane][row][c][parity][rowLen]}: one row of every channel together. */
         final int row, plane, group;
-        /** Zeros after the last group, read as the second plane of 2-D tiles. */
+        /** Zeros after the last group, read as the second plane of 2-D tiles (at {@code groups·group}). */
         final int zeros;
 
         Geometry(boolean depth3, int srcD, int srcH, int srcW, int dstD, int dstH, int dstW, int padD, int padH,
@@ -231,6 +231,8 @@ final class ConvWinograd {
             float[] u, float[] bias, int biasOff, boolean relu, float[] y, int yOff) {
         int channels = groups * cPerGroup;
         float[] src = source(batch * groups, geo, x, xOff);
+        // the zeros follow the last group (a kept array can be longer than this layout)
+        int zeroOff = batch * groups * geo.group;
         int tileVectors = geo.tilesD * geo.tilesH * geo.vectorsW, blocks = Math.ceilDiv(tileVectors, 2);
         int points = geo.points, oBlocks = Math.ceilDiv(oPerGroup, OB);
         // point strides one cache line longer than the data: 2^k strides would put every point in one cache set
@@ -253,8 +255,8 @@ final class ConvWinograd {
                 int srcG = (n * groups + g) * geo.group;
                 for (int c = 0; c < cPerGroup; c++) {
                     int plane = srcG + c * 2 * geo.rowLen;
-                    inputTransform(geo, src, plane, tv0, scratch, c * NB, vStride);
-                    inputTransform(geo, src, plane, tv1, scratch, c * NB + L, vStride);
+                    inputTransform(geo, src, zeroOff, plane, tv0, scratch, c * NB, vStride);
+                    inputTransform(geo, src, zeroOff, plane, tv1, scratch, c * NB + L, vStride);
                 }
                 for (int ob = 0; ob < oBlocks; ob++) {
                     int uBase = g * uPerGroup + ob * cPerGroup * OB;
@@ -269,7 +271,9 @@ final class ConvWinograd {
                         int dst = yOff + (n * groups * oPerGroup + o) * dstVol;
                         int mo = mOff + oo * NB;
                         outputTransform(geo, scratch, mo, mStride, tv0, bv, relu, y, dst, scratch, tOff);
-                        if (tv1 != tv0) outputTransform(geo, scratch, mo + L, mStride, tv1, bv, relu, y, dst, scratch, tOff);
+                        if (tv1 != tv0) {
+                            outputTransform(geo, scratch, mo + L, mStride, tv1, bv, relu, y, dst, scratch, tOff);
+                        }
                     }
                 }
             }
@@ -290,7 +294,7 @@ final class ConvWinograd {
             for (int gp = lo; gp < hi; gp++) {
                 int ng = gp / planes, dp = gp % planes, d = dp - geo.padD;
                 if (d < 0 || d >= geo.srcD) continue;
-                // channel by channel: reading the rows of all channels in turn would put them (2^k apart) in one cache set
+                // channel by channel: the rows of all channels in turn are 2^k apart (one cache set)
                 for (int c = 0; c < channels; c++) {
                     for (int hp = 0; hp < rows; hp++) {
                         int h = hp - geo.padH;
@@ -335,32 +339,48 @@ final class ConvWinograd {
      * {@code Bᵀ d B} per axis for one vector of tiles {@code tv} of one source channel, into
      * {@code v[vOff + point·pointStride]} (16 or 64 points).
      */
-    private static void inputTransform(Geometry geo, float[] src, int plane, int tv, float[] v, int vOff,
+    private static void inputTransform(Geometry geo, float[] src, int zeroOff, int plane, int tv, float[] v, int vOff,
             int pointStride) {
         int vw = geo.vectorsW, th = geo.tilesH;
         int jv = tv % vw, r = tv / vw, tileH = r % th, tileD = r / th;
-        int rowLen = geo.rowLen, rowStride = geo.row, planeStride = geo.plane;
-        int origin = plane + geo.md * tileD * planeStride + 2 * tileH * rowStride + jv * L;
-        if (!geo.depth3) { // plus the zeros after the last group: no branch on the vectors
-            heightWidth(src, origin, src.length - geo.zeros, 1f, rowStride, rowLen, v, vOff, pointStride);
-            return;
+        int origin = plane + geo.md * tileD * geo.plane + 2 * tileH * geo.row + jv * L;
+        transformTile(src, origin, geo.depth3, zeroOff, geo.plane, geo.row, geo.rowLen, 1, v, vOff, pointStride);
+    }
+
+    /**
+     * {@code Bᵀ d B} per axis of one vector of source values per position: position (plane i, row r,
+     * column q) at {@code origin + i·planeStride + r·rowStride + (q & 1)·col1 + (q >> 1)·col2}; the 16
+     * or 64 points into {@code v[vOff + point·ps]}. 2-D tiles ({@code !depth3}) add a zero plane at
+     * {@code zeros}, so no branch selects between vectors.
+     */
+    static void transformTile(float[] src, int origin, boolean depth3, int zeros, int planeStride, int rowStride,
+            int col1, int col2, float[] v, int vOff, int ps) {
+        for (int pd = 0; pd < (depth3 ? 4 : 1); pd++) {
+            transformDepthPoint(src, origin, depth3, zeros, pd, planeStride, rowStride, col1, col2, v,
+                    vOff + pd * 16 * ps, ps);
         }
-        for (int pd = 0; pd < 4; pd++) {
+    }
+
+    /** The 16 points of depth point {@code pd} of {@link #transformTile} (arguments as there). */
+    static void transformDepthPoint(float[] src, int origin, boolean depth3, int zeros, int pd, int planeStride,
+            int rowStride, int col1, int col2, float[] v, int vOff, int ps) {
+        if (!depth3) {
+            heightWidth(src, origin, zeros, 1f, rowStride, col1, col2, v, vOff, ps);
+        } else {
             heightWidth(src, origin + PLANE_A[pd] * planeStride, origin + PLANE_B[pd] * planeStride, SIGN_B[pd],
-                    rowStride, rowLen, v, vOff + pd * 16 * pointStride, pointStride);
+                    rowStride, col1, col2, v, vOff, ps);
         }
     }
 
     /**
-     * One depth point: the 4 × 4 source vectors {@code x[r][q] = a[r][q] + sign·b[r][q]} ({@code q} =
-     * even, odd, next even, next odd column), then
-     * {@code Bᵀ} along the rows and along the columns, in registers, into 16 points of {@code v}.
+     * One depth point: the 4 × 4 source vectors {@code x[r][q] = a[r][q] + sign·b[r][q]}, then
+     * {@code Bᵀ} along the rows and along the columns into 16 points of {@code v}.
      */
-    private static void heightWidth(float[] s, int a, int b, float signB, int rs, int rl, float[] v, int o,
-            int ps) {
+    private static void heightWidth(float[] s, int a, int b, float signB, int rs, int col1, int col2, float[] v,
+            int o, int ps) {
         FloatVector sign = FloatVector.broadcast(S, signB);
         for (int q = 0; q < 4; q++) {
-            int off = (q & 1) * rl + (q >> 1);
+            int off = (q & 1) * col1 + (q >> 1) * col2;
             FloatVector x0 = column(s, a + off, b + off, sign);
             FloatVector x1 = column(s, a + rs + off, b + rs + off, sign);
             FloatVector x2 = column(s, a + 2 * rs + off, b + 2 * rs + off, sign);

@@ -18,7 +18,7 @@ import mrisr.kernels.reference.SlidingWindow;
  * data is split by stride residue so that each class is a dense stride-1 correlation of {@code gy}.
  * {@link #plan} picks the algorithm per shape:
  * <ul>
- * <li>{@link Algorithm#WINOGRAD} (forward and backward data): stride-1, undilated 3×3 or 3×3×3 (1×3×3)
+ * <li>{@link Algorithm#WINOGRAD} (all three passes): stride-1, undilated 3×3 or 3×3×3 (1×3×3)
  * kernels with at least 16 channels per group on both sides and rows of at least 12 output tiles
  * ({@link ConvWinograd}: 64 instead of 216 multiplications per tile and channel pair; the 32 → 32 and
  * 64 → 64 layers of the SR networks, forward 1.6–2× faster than {@code DIRECT} here).</li>
@@ -80,8 +80,9 @@ public final class FastConv {
          */
         OUTER_PRODUCT,
         /**
-         * Forward and backward data only: Winograd F(2, 3) per kernel axis ({@link ConvWinograd}) for
-         * stride-1 3×3 and 3×3×3 layers with at least 16 channels per group on both sides.
+         * Winograd F(2, 3) per kernel axis ({@link ConvWinograd}; {@link ConvWinogradWeight} for the
+         * weight gradient) for stride-1 3×3 and 3×3×3 layers with at least 16 channels per group on
+         * both sides.
          */
         WINOGRAD,
         /** The scalar twin in {@link ConvReference}, forced by {@code -Dmrisr.kernels=scalar}. */
@@ -108,6 +109,7 @@ public final class FastConv {
                     : wideRows(Math.ceilDiv(win.inWidth, win.strideWidth)) ? Algorithm.DIRECT
                     : Algorithm.IMPLICIT_GEMM;
             case BACKWARD_WEIGHT -> {
+                if (ConvWinogradWeight.applies(win, cPerGroup, oPerGroup)) yield Algorithm.WINOGRAD;
                 if (ConvWeightOuter.applies(oPerGroup, cPerGroup * win.kernelVolume())) {
                     yield Algorithm.OUTER_PRODUCT;
                 }
@@ -254,6 +256,10 @@ public final class FastConv {
             ConvReference.backwardWeight(batch, inChannels, outChannels, groups, win, x, xOff, gy, gyOff, gw, gwOff);
             return;
         }
+        if (alg == Algorithm.WINOGRAD) {
+            ConvWinogradWeight.run(batch, inChannels, outChannels, groups, win, x, xOff, gy, gyOff, gw, gwOff);
+            return;
+        }
         int cPerGroup = inChannels / groups;
         if (alg == Algorithm.OUTER_PRODUCT) {
             ConvWeightOuter.run(batch, inChannels, outChannels, groups, ConvLowering.forward(win, cPerGroup),
@@ -271,10 +277,9 @@ public final class FastConv {
         if (alg == Algorithm.OUTER_PRODUCT && pass != Pass.BACKWARD_WEIGHT) {
             throw new IllegalArgumentException("OUTER_PRODUCT computes weight gradients only");
         }
-        if (alg == Algorithm.WINOGRAD && (pass == Pass.BACKWARD_WEIGHT
-                || !ConvWinograd.applies(win, cPerGroup, oPerGroup, pass == Pass.BACKWARD_DATA))) {
-            throw new IllegalArgumentException("WINOGRAD runs forward and backward data of stride-1 undilated 3x3 "
-                    + "(3x3x3, 1x3x3) kernels with >= " + ConvWinograd.MIN_CHANNELS + " channels per group, " + pass
+        if (alg == Algorithm.WINOGRAD && !ConvWinograd.applies(win, cPerGroup, oPerGroup, pass == Pass.BACKWARD_DATA)) {
+            throw new IllegalArgumentException("WINOGRAD runs stride-1 undilated 3x3 (3x3x3, 1x3x3) kernels with >= "
+                    + ConvWinograd.MIN_CHANNELS + " channels per group and rows of >= 12 tiles; " + pass
                     + " of this shape is not one");
         }
         if (alg == Algorithm.POINTWISE_GEMM && !pointwise(win)) {

@@ -62,7 +62,7 @@ class FastConvTest {
 
         /** The algorithms of the weight gradient: those of the other passes and the outer product. */
         List<Algorithm> weightAlgorithms() {
-            List<Algorithm> algs = algorithms();
+            List<Algorithm> algs = algorithms(false);
             algs.add(Algorithm.OUTER_PRODUCT);
             return algs;
         }
@@ -292,9 +292,13 @@ class FastConvTest {
                             p.wOff, p.bias, p.bOff, true, y[threads - 1], p.yOff);
                     FastConv.backwardData(Algorithm.WINOGRAD, c.batch, c.in, c.out, c.groups, win, p.gy, p.yOff, p.w,
                             p.wOff, null, 0, false, gx[threads - 1], p.xOff);
+                    gw[threads - 1] = new float[p.wOff + p.wLen];
+                    FastConv.backwardWeight(Algorithm.WINOGRAD, c.batch, c.in, c.out, c.groups, win, p.x, p.xOff, p.gy,
+                            p.yOff, gw[threads - 1], p.wOff);
                 }
                 assertThat(y[1]).as("WINOGRAD forward").containsExactly(y[0]);
                 assertThat(gx[1]).as("WINOGRAD backward data").containsExactly(gx[0]);
+                assertThat(gw[1]).as("WINOGRAD backward weight").containsExactly(gw[0]);
             }
         } finally {
             Parallel.setThreads(before);
@@ -315,8 +319,9 @@ class FastConvTest {
         assertThat(FastConv.plan(Pass.FORWARD, 1, 64, 64, 1, same3d(16, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
         assertThat(FastConv.plan(Pass.FORWARD, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
         assertThat(FastConv.plan(Pass.BACKWARD_DATA, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
-        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 64, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.OUTER_PRODUCT);
+        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 64, 64, 1, same3d(64, 3))).isEqualTo(Algorithm.WINOGRAD);
         assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 64, 64, 1, same3d(5, 3))).isEqualTo(Algorithm.OUTER_PRODUCT);
+        assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 32, 32, 1, same3d(64, 3))).isEqualTo(Algorithm.OUTER_PRODUCT);
         assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 32, 1, 1, same3d(64, 3))).isEqualTo(Algorithm.DIRECT);
         assertThat(FastConv.plan(Pass.BACKWARD_WEIGHT, 1, 32, 4, 1, same3d(5, 3))).isEqualTo(Algorithm.IMPLICIT_GEMM);
         for (Pass pass : Pass.values()) {
