@@ -37,9 +37,10 @@ import mrisr.kernels.reference.SlidingWindow;
  * block of 256 targets are packed per K block of 256 into {@code 2·lanes}-wide tiles and the same
  * micro-kernel runs along the flattened block, so short rows waste no vector lanes.</li>
  * </ul>
- * Backward weight runs {@link Algorithm#OUTER_PRODUCT} when a group has at least one vector of
- * output channels and at least 96 reduction rows ({@link ConvWeightOuter}: vectorised along the
- * channels, {@code gy} transposed a block at a time); otherwise (the 1 → 32 first layer, the
+ * Backward weight runs {@code WINOGRAD} ({@link ConvWinogradWeight}) for those layers with at least
+ * 64 channels per group on both sides, else {@link Algorithm#OUTER_PRODUCT} when a group has at least
+ * one vector of output channels and at least 96 reduction rows ({@link ConvWeightOuter}: vectorised
+ * along the channels, {@code gy} transposed a block at a time); otherwise (the 1 → 32 first layer, the
  * 32 → 1 last one) a 4 × 4 dot-product kernel reduces along the targets over rows of {@code gy} and
  * of the (padded) input: {@code DIRECT} when rows are at least one vector long with a short tail,
  * else {@code IMPLICIT_GEMM} over packed panels of flattened targets.
@@ -48,7 +49,9 @@ import mrisr.kernels.reference.SlidingWindow;
  * {@code gy}'s for backward data) per call, {@code WINOGRAD} one padded, parity-split copy (same size),
  * the transformed weights (64/27 of the weight's size) and about {@code 2048·C} floats of block scratch
  * per worker (C input channels per group; a quarter in 2-D), {@code IMPLICIT_GEMM} one 256 × 256 panel per worker,
- * {@code OUTER_PRODUCT} a padded copy of {@code x} and about 4 MiB of transposed {@code gy};
+ * {@code OUTER_PRODUCT} a padded copy of {@code x} and about 4 MiB of transposed {@code gy}, the
+ * Winograd weight gradient channels-last copies of {@code x} and {@code gy} and 8 × points × O × C
+ * floats of accumulators;
  * no full im2col is ever built.
  *
  * <p>Results are bit-identical for any thread count: work is cut into tasks fixed by the shape and
