@@ -85,19 +85,20 @@ final class ConvWinogradWeight {
         int xCol = cp, xRow = cols * xCol, xPlane = rows * xRow, xGroup = planes * xPlane;
         int xZeros = 3 * xRow + 3 * xCol + L, xZeroOff = batch * groups * xGroup; // zeros after the last group
         float[] xs = channelsLast(KEPT_X, batch * groups, cPerGroup, cp, win.inDepth, win.inHeight, win.inWidth,
-                win.paddingDepth, win.paddingHeight, win.paddingWidth, planes, rows, cols,
-                xZeros, x, xOff);
+                win.paddingDepth, win.paddingHeight, win.paddingWidth, planes, rows, cols, xZeros, x, xOff);
         // channels-last gy over even-padded output positions; row length a multiple of MR and of L
         int og = Math.ceilDiv(Math.ceilDiv(oPerGroup, MR) * MR, L) * L;
         int gPlanes = md * tilesD, gRows = 2 * tilesH, gCols = 2 * tilesW;
         int gCol = og, gRow = gCols * gCol, gPlane = gRows * gRow, gGroup = gPlanes * gPlane;
         float[] gs = channelsLast(KEPT_GY, batch * groups, oPerGroup, og, win.outDepth, win.outHeight, win.outWidth,
                 0, 0, 0, gPlanes, gRows, gCols, 0, gy, gyOff);
-        int chunksPerImage = Math.ceilDiv(tiles, TILES), chunks = batch * chunksPerImage;
-        int parts = Math.min(chunks, PARTS), perPart = Math.ceilDiv(chunks, parts);
-        parts = Math.ceilDiv(chunks, perPart);
         int oTiles = Math.ceilDiv(oPerGroup, MR), cTiles = cp / NR, depthPoints = depth3 ? 4 : 1;
         int accRow = cp, accPoint = oTiles * MR * accRow, accPart = points * accPoint;
+        // parts fixed by the shape; fewer for wide layers, so the accumulators stay within about 64 MiB
+        int chunksPerImage = Math.ceilDiv(tiles, TILES), chunks = batch * chunksPerImage;
+        int maxParts = (int) Math.max(2, ConvSource.KEEP_LIMIT / ((long) groups * accPart));
+        int parts = Math.min(chunks, Math.min(PARTS, maxParts)), perPart = Math.ceilDiv(chunks, parts);
+        parts = Math.ceilDiv(chunks, perPart);
         int accSize = Math.multiplyExact(groups * parts, accPart);
         float[] kept = ACC.get(), acc = kept != null && kept.length >= accSize ? kept : new float[accSize];
         if (acc != kept && accSize <= ConvSource.KEEP_LIMIT) ACC.set(acc);
