@@ -338,6 +338,32 @@ class FastConvTest {
     }
 
     @Test
+    void winogradReusesALongerKeptCopyOfAnotherLayout() {
+        // a 3-D call leaves a long split copy full of data; the next 2-D call (shorter layout, wider rows of
+        // channels) reuses it and must read its zero plane inside its own layout, not at the end of the array
+        Case big = new Case("3d", 1, 16, 16, 1, v(12, 16, 30), v(3, 3, 3), v(1, 1, 1), v(0, 0, 0), v(1, 1, 1));
+        Operands b = new Operands(big, 7);
+        FastConv.forward(Algorithm.WINOGRAD, 1, 16, 16, 1, b.win, b.x, b.xOff, b.w, b.wOff, null, 0, false,
+                new float[b.yOff + b.yLen], b.yOff);
+        FastConv.backwardWeight(Algorithm.WINOGRAD, 1, 16, 16, 1, b.win, b.x, b.xOff, b.gy, b.yOff,
+                new float[b.wOff + b.wLen], b.wOff);
+        Case small = new Case("2d", 1, 64, 64, 1, v(5, 30), v(3, 3), v(1, 1), v(1, 1), v(1, 1));
+        Operands p = new Operands(small, 8);
+        float[] expected = new float[p.yOff + p.yLen], magnitude = new float[p.yOff + p.yLen];
+        ConvReference.forward(1, 64, 64, 1, p.win, p.x, p.xOff, p.w, p.wOff, null, 0, expected, p.yOff);
+        ConvReference.forward(1, 64, 64, 1, p.win, abs(p.x), p.xOff, abs(p.w), p.wOff, null, 0, magnitude, p.yOff);
+        float[] y = nans(p.yOff + p.yLen);
+        FastConv.forward(Algorithm.WINOGRAD, 1, 64, 64, 1, p.win, p.x, p.xOff, p.w, p.wOff, null, 0, false, y, p.yOff);
+        assertClose("2-D forward after a 3-D one", y, expected, magnitude, p.yOff, p.yLen);
+        float[] gwExpected = new float[p.wOff + p.wLen], gwMagnitude = new float[p.wOff + p.wLen];
+        ConvReference.backwardWeight(1, 64, 64, 1, p.win, p.x, p.xOff, p.gy, p.yOff, gwExpected, p.wOff);
+        ConvReference.backwardWeight(1, 64, 64, 1, p.win, abs(p.x), p.xOff, abs(p.gy), p.yOff, gwMagnitude, p.wOff);
+        float[] gw = nans(p.wOff + p.wLen);
+        FastConv.backwardWeight(Algorithm.WINOGRAD, 1, 64, 64, 1, p.win, p.x, p.xOff, p.gy, p.yOff, gw, p.wOff);
+        assertClose("2-D weight gradient after a 3-D one", gw, gwExpected, gwMagnitude, p.wOff, p.wLen);
+    }
+
+    @Test
     void winogradCasesRunWinograd() {
         Stream.concat(cases(), largeCases()).filter(c -> c.label().contains("winograd")).forEach(c -> {
             assertThat(c.algorithms(false)).as(c.label()).contains(Algorithm.WINOGRAD);
