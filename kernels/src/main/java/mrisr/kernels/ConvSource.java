@@ -107,6 +107,19 @@ final class ConvSource {
     }
 
     /**
+     * The thread's array in {@code slot} when it holds at least {@code size} floats, else a new one, kept
+     * there when at most {@link #KEEP_LIMIT} floats. Contents are whatever the last use left: callers
+     * write before they read.
+     */
+    static float[] scratch(ThreadLocal<float[]> slot, int size) {
+        float[] kept = slot.get();
+        if (kept != null && kept.length >= size) return kept;
+        float[] fresh = new float[size];
+        if (size <= KEEP_LIMIT) slot.set(fresh);
+        return fresh;
+    }
+
+    /**
      * A zeroed array of at least {@code size} floats, or the thread's copy kept in {@code slot} when it
      * holds exactly {@code layout} (whose padding positions are then still zero). Callers write only
      * the positions that are not padding, so the kept copy can be reused by the next call.

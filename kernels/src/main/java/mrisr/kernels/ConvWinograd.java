@@ -94,7 +94,7 @@ final class ConvWinograd {
      * {@code channels} source channels per group (every derived size precomputed: the kernels read
      * them per tile).
      */
-    private static final class Geometry {
+    static final class Geometry {
         final boolean depth3;
         final int srcD, srcH, srcW, dstD, dstH, dstW, padD, padH, padW, channels;
         /** Targets per tile along depth (2 or 1), source planes per tile (4 or 1), transform points. */
@@ -138,6 +138,12 @@ final class ConvWinograd {
             zeros = 3 * row + 2 * rowLen + L;
         }
 
+        /** The forward correlation of {@code win} with {@code channels} input channels per group. */
+        static Geometry forward(SlidingWindow win, int channels) {
+            return new Geometry(win.kernelDepth == 3, win.inDepth, win.inHeight, win.inWidth, win.outDepth,
+                    win.outHeight, win.outWidth, win.paddingDepth, win.paddingHeight, win.paddingWidth, channels);
+        }
+
         long[] layout(int groupsCount) {
             return new long[] {groupsCount, md, srcD, srcH, srcW, dstD, dstH, dstW, padD, padH, padW, channels};
         }
@@ -151,8 +157,7 @@ final class ConvWinograd {
             int xOff, float[] w, int wOff, float[] bias, int biasOff, boolean relu, float[] y, int yOff) {
         boolean depth3 = win.kernelDepth == 3;
         int cPerGroup = inChannels / groups, oPerGroup = outChannels / groups;
-        Geometry geo = new Geometry(depth3, win.inDepth, win.inHeight, win.inWidth, win.outDepth, win.outHeight,
-                win.outWidth, win.paddingDepth, win.paddingHeight, win.paddingWidth, cPerGroup);
+        Geometry geo = Geometry.forward(win, cPerGroup);
         float[] u = weights(groups, oPerGroup, cPerGroup, depth3, w, wOff, false);
         run(batch, groups, cPerGroup, oPerGroup, geo, x, xOff, u, bias, biasOff, relu, y, yOff);
     }
@@ -243,11 +248,7 @@ final class ConvWinograd {
         int tasks = batch * groups * blocks;
         long cost = (long) points * cPerGroup * oPerGroup * NB;
         Parallel.forRange(tasks, Parallel.grain(tasks, cost / 64), (lo, hi) -> {
-            float[] scratch = SCRATCH.get();
-            if (scratch == null || scratch.length < scratchSize) {
-                scratch = new float[scratchSize];
-                SCRATCH.set(scratch);
-            }
+            float[] scratch = ConvSource.scratch(SCRATCH, scratchSize);
             int mOff = vSize, tOff = vSize + mSize;
             for (int task = lo; task < hi; task++) {
                 int b = task % blocks, ng = task / blocks, g = ng % groups, n = ng / groups;

@@ -75,13 +75,14 @@ final class ConvWinogradWeight {
     static void run(int batch, int inChannels, int outChannels, int groups, SlidingWindow win, float[] x, int xOff,
             float[] gy, int gyOff, float[] gw, int gwOff) {
         int cPerGroup = inChannels / groups, oPerGroup = outChannels / groups;
-        boolean depth3 = win.kernelDepth == 3;
-        int md = depth3 ? 2 : 1, td = depth3 ? 4 : 1, points = depth3 ? 64 : 16, kVol = depth3 ? 27 : 9;
-        int tilesD = Math.ceilDiv(win.outDepth, md), tilesH = Math.ceilDiv(win.outHeight, 2);
-        int tilesW = Math.ceilDiv(win.outWidth, 2), tiles = tilesD * tilesH * tilesW;
+        // the forward's tiles (and padded source extent), here with channels-last copies
+        ConvWinograd.Geometry geo = ConvWinograd.Geometry.forward(win, cPerGroup);
+        boolean depth3 = geo.depth3;
+        int md = geo.md, points = geo.points, kVol = depth3 ? 27 : 9;
+        int tilesD = geo.tilesD, tilesH = geo.tilesH, tilesW = geo.tilesW, tiles = tilesD * tilesH * tilesW;
         // channels-last x: padded positions [planes][rows][cols], channels rounded up to two vectors
         int cp = Math.ceilDiv(cPerGroup, NR) * NR;
-        int planes = md * tilesD + td - md, rows = 2 * tilesH + 2, cols = 2 * tilesW + 2;
+        int planes = geo.planes, rows = geo.rows, cols = 2 * tilesW + 2;
         int xCol = cp, xRow = cols * xCol, xPlane = rows * xRow, xGroup = planes * xPlane;
         int xZeros = 3 * xRow + 3 * xCol + L, xZeroOff = batch * groups * xGroup; // zeros after the last group
         float[] xs = channelsLast(KEPT_X, batch * groups, cPerGroup, cp, win.inDepth, win.inHeight, win.inWidth,
@@ -100,18 +101,13 @@ final class ConvWinogradWeight {
         int parts = Math.min(chunks, Math.min(PARTS, maxParts)), perPart = Math.ceilDiv(chunks, parts);
         parts = Math.ceilDiv(chunks, perPart);
         int accSize = Math.multiplyExact(groups * parts, accPart);
-        float[] kept = ACC.get(), acc = kept != null && kept.length >= accSize ? kept : new float[accSize];
-        if (acc != kept && accSize <= ConvSource.KEEP_LIMIT) ACC.set(acc);
+        float[] acc = ConvSource.scratch(ACC, accSize);
         // one depth point (16 transform points) of a chunk at a time: its V, GY and accumulators stay in L2
         int vStride = TILES * cp + L, gStride = TILES * og + L; // point strides, off the cache-set aliasing
         int scratchSize = 16 * (vStride + gStride) + 16 * L;
         int fParts = parts;
         Parallel.forRange(groups * parts, 1, (lo, hi) -> {
-            float[] scratch = SCRATCH.get();
-            if (scratch == null || scratch.length < scratchSize) {
-                scratch = new float[scratchSize];
-                SCRATCH.set(scratch);
-            }
+            float[] scratch = ConvSource.scratch(SCRATCH, scratchSize);
             int gOff = 16 * vStride, tOff = gOff + 16 * gStride;
             for (int task = lo; task < hi; task++) {
                 int g = task / fParts, part = task % fParts, accBase = task * accPart;
